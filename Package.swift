@@ -1,0 +1,98 @@
+// swift-tools-version:6.0
+// The MQTT-native alerting system: shared modules, seven services, their tests.
+import PackageDescription
+
+let package = Package(
+    name: "alerting",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ingest", targets: ["IngestMain"]),
+        .executable(name: "router", targets: ["RouterMain"]),
+        .executable(name: "webhook-gateway", targets: ["WebhookGatewayMain"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+    ],
+    targets: [
+        // C libraries behind thin shims.
+        .systemLibrary(name: "CMosquitto", path: "Shared/CMosquitto", pkgConfig: "libmosquitto",
+                       providers: [.apt(["libmosquitto-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Shared/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // Shared Swift modules.
+        .target(name: "Contracts", path: "Shared/Contracts"),
+        .target(name: "MQTT", dependencies: [
+            "CMosquitto",
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Shared/MQTT"),
+        .target(name: "Store", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Shared/Store"),
+        .target(name: "HTTPClient", dependencies: [
+            "CCurl",
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Shared/HTTPClient"),
+        .target(name: "Config", dependencies: [
+            "Yams",
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Shared/Config"),
+        .target(name: "ServiceKit", dependencies: [
+            "Contracts", "MQTT", "Store", "Config",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ], path: "Shared/ServiceKit"),
+
+        // Services: logic library + thin executable.
+        .target(name: "Ingest", dependencies: ["ServiceKit", "Contracts", "Config", "Store", "MQTT",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ], path: "Services/ingest", exclude: ["Main"]),
+        .executableTarget(name: "IngestMain", dependencies: ["Ingest", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/ingest/Main"),
+        .target(name: "Router", dependencies: ["ServiceKit", "Contracts", "Config", "Store", "MQTT",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ], path: "Services/router", exclude: ["Main"]),
+        .executableTarget(name: "RouterMain", dependencies: ["Router", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/router/Main"),
+        .target(name: "WebhookGateway", dependencies: ["ServiceKit", "Contracts", "Config", "Store", "MQTT", "HTTPClient",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ], path: "Services/webhook-gateway", exclude: ["Main"]),
+        .executableTarget(name: "WebhookGatewayMain", dependencies: ["WebhookGateway", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Services/webhook-gateway/Main"),
+
+        // Tests.
+        .target(name: "TestSupport", dependencies: ["MQTT", "ServiceKit", "Config",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ], path: "Tests/TestSupport"),
+        .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
+        .testTarget(name: "MQTTTests", dependencies: ["MQTT", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "TestSupport"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "TestSupport"]),
+        .testTarget(name: "RouterTests", dependencies: ["Router", "TestSupport"]),
+        .testTarget(name: "WebhookGatewayTests", dependencies: ["WebhookGateway", "TestSupport"]),
+        .testTarget(name: "SystemTests", dependencies: ["Ingest", "Router", "WebhookGateway", "TestSupport"]),
+    ]
+)

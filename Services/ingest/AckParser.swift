@@ -1,0 +1,36 @@
+// Reads an acknowledge/resolve/escalate/note command, with field paths in its errors.
+import Contracts
+import Foundation
+
+enum AckParser {
+    static func parse(_ payload: Data) -> Result<AckCommand, IntakeRejection> {
+        let value: JSONValue
+        do {
+            value = try JSONCoding.decoder().decode(JSONValue.self, from: payload)
+        } catch {
+            return .failure(IntakeRejection(.malformedJSON, "payload is not valid JSON"))
+        }
+        guard case .object(let object) = value else {
+            return .failure(IntakeRejection(.notAnObject, "payload must be a JSON object, not \(value.typeName)"))
+        }
+        do throws(IntakeRejection) {
+            let fields = JSONFields(object)
+            let actionText = try fields.requiredString("action")
+            guard let action = AckCommand.Action(rawValue: actionText.lowercased()) else {
+                throw IntakeRejection(.unknownAction, "action must be acknowledge, resolve, escalate or note, not \"\(actionText.prefix(40))\"", field: "action")
+            }
+            let reason = try fields.string("reason")
+            if action == .escalate, (reason ?? "").allSatisfy(\.isWhitespace) {
+                throw IntakeRejection(.missingReason, "escalate needs a non-empty reason", field: "reason")
+            }
+            let note = try fields.string("note")
+            if action == .note, (note ?? "").allSatisfy(\.isWhitespace) {
+                throw IntakeRejection(.missingField, "note needs a non-empty note", field: "note")
+            }
+            return .success(AckCommand(action: action, by: try fields.string("by"), via: try fields.string("via"),
+                                       reason: reason, note: note, id: try fields.identifier("id")))
+        } catch {
+            return .failure(error)
+        }
+    }
+}

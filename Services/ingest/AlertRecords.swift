@@ -1,0 +1,52 @@
+// Ingest's table of alerts: the one place an alert's lifecycle is written.
+import Contracts
+import Foundation
+import GRDB
+import Store
+
+public enum AlertRecords {
+    public static let migrations: [Migration] = [
+        Migration("0101_alerts") { db in
+            try db.execute(sql: """
+                CREATE TABLE alerts (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    tenant TEXT NOT NULL,
+                    dedup_key TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                CREATE UNIQUE INDEX alerts_open_dedup ON alerts(tenant, dedup_key) WHERE status <> 'resolved';
+                """)
+        },
+    ]
+
+    /// The open (triggered or acknowledged) alert with this dedup key, if any.
+    public static func openAlert(_ db: Database, tenant: String, dedupKey: String) throws -> Alert? {
+        let statement = try db.cachedStatement(sql: "SELECT body FROM alerts WHERE tenant = ? AND dedup_key = ? AND status <> 'resolved'")
+        guard let body = try Data.fetchOne(statement, arguments: [tenant, dedupKey]) else { return nil }
+        return try JSONCoding.decode(Alert.self, from: body)
+    }
+
+    public static func alert(_ db: Database, id: String) throws -> Alert? {
+        let statement = try db.cachedStatement(sql: "SELECT body FROM alerts WHERE id = ?")
+        guard let body = try Data.fetchOne(statement, arguments: [id]) else { return nil }
+        return try JSONCoding.decode(Alert.self, from: body)
+    }
+
+    public static func save(_ db: Database, _ alert: Alert) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO alerts (id, tenant, dedup_key, status, body, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET status = excluded.status, body = excluded.body, updated_at = excluded.updated_at
+            """)
+        try statement.execute(arguments: [alert.id, alert.tenant, alert.dedupKey, alert.status.rawValue,
+                                          try JSONCoding.encode(alert), alert.updatedAt.timeIntervalSince1970])
+    }
+
+    public static func count(_ db: Database, status: AlertStatus? = nil) throws -> Int {
+        if let status {
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM alerts WHERE status = ?", arguments: [status.rawValue]) ?? 0
+        }
+        return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM alerts") ?? 0
+    }
+}

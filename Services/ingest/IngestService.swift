@@ -1,0 +1,34 @@
+// Builds the ingest service from the common flags: what it subscribes to and how it processes.
+import Config
+import Contracts
+import ServiceKit
+
+public enum IngestService {
+    public static let name = "ingest"
+    public static let defaultHTTPPort = 8081
+
+    public static func subscriptions(topics: Topics, partition: Partition, config: AlertingConfig) -> [String] {
+        if partition.count == 1 {
+            return [topics.intakeFilter, topics.ackFilter, topics.escalationsFilter]
+        }
+        // A partitioned instance subscribes only to its own tenants' topics.
+        return config.tenants.map(\.id).filter(partition.owns(tenant:)).flatMap { tenant in
+            ["\(topics.root)/in/\(tenant)/#", "\(topics.root)/ack/\(tenant)/#", "\(topics.root)/escalations/\(tenant)/#"]
+        }
+    }
+
+    public static func makeRuntime(options: ServiceOptions) throws -> ServiceRuntime {
+        try ServiceRuntime(name: name, options: options, defaultHTTPPort: defaultHTTPPort, migrations: AlertRecords.migrations,
+                           subscriptions: subscriptions)
+    }
+
+    public static func run(options: ServiceOptions, installSignalHandlers: Bool = true) async throws {
+        let runtime = try makeRuntime(options: options)
+        try await run(runtime, installSignalHandlers: installSignalHandlers)
+    }
+
+    public static func run(_ runtime: ServiceRuntime, installSignalHandlers: Bool = true) async throws {
+        let processor = IngestProcessor(config: runtime.config, topics: runtime.topics, logger: runtime.logger)
+        try await runtime.run(processor: processor, installSignalHandlers: installSignalHandlers)
+    }
+}

@@ -1,0 +1,26 @@
+// Builds the router service from the common flags: what it subscribes to and how it processes.
+import Config
+import Contracts
+import ServiceKit
+
+public enum RouterService {
+    public static let name = "router"
+    public static let defaultHTTPPort = 8082
+
+    public static func subscriptions(topics: Topics, partition: Partition, config: AlertingConfig) -> [String] {
+        if partition.count == 1 { return [topics.eventsFilter, topics.receiptsFilter] }
+        return config.tenants.map(\.id).filter(partition.owns(tenant:)).flatMap { tenant in
+            [topics.events(tenant: tenant, alertId: "+"), topics.receipts(tenant: tenant)]
+        }
+    }
+
+    public static func makeRuntime(options: ServiceOptions) throws -> ServiceRuntime {
+        try ServiceRuntime(name: name, options: options, defaultHTTPPort: defaultHTTPPort, migrations: DispatchRecords.migrations,
+                           subscriptions: subscriptions)
+    }
+
+    public static func run(_ runtime: ServiceRuntime, installSignalHandlers: Bool = true) async throws {
+        let processor = RouterProcessor(config: runtime.config, topics: runtime.topics, logger: runtime.logger)
+        try await runtime.run(processor: processor, installSignalHandlers: installSignalHandlers)
+    }
+}

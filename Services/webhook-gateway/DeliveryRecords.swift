@@ -1,0 +1,60 @@
+// The gateway's table of deliveries to make: written when a dispatch arrives, marked done with its receipt.
+import Contracts
+import Foundation
+import GRDB
+import Store
+
+public struct DeliveryJob: Sendable, Equatable {
+    public let dispatchId: String
+    public let tenant: String
+    public let dispatch: DispatchRequest
+}
+
+public enum DeliveryRecords {
+    public static let migrations: [Migration] = [
+        Migration("0301_deliveries") { db in
+            try db.execute(sql: """
+                CREATE TABLE deliveries (
+                    dispatch_id TEXT PRIMARY KEY NOT NULL,
+                    tenant TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    status TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    http_status INTEGER,
+                    error TEXT,
+                    created_at REAL NOT NULL,
+                    finished_at REAL
+                );
+                CREATE INDEX deliveries_pending ON deliveries(status) WHERE status = 'pending';
+                """)
+        },
+    ]
+
+    public static func insert(_ db: Database, _ job: DeliveryJob, at now: Date) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO deliveries (dispatch_id, tenant, body, status, created_at) VALUES (?, ?, ?, 'pending', ?)
+            """)
+        try statement.execute(arguments: [job.dispatchId, job.tenant, try JSONCoding.encode(job.dispatch), now.timeIntervalSince1970])
+    }
+
+    public static func finish(_ db: Database, dispatchId: String, status: DeliveryReceipt.Status, attempts: Int, httpStatus: Int?,
+                              error: String?, at now: Date) throws {
+        let statement = try db.cachedStatement(sql: """
+            UPDATE deliveries SET status = ?, attempts = ?, http_status = ?, error = ?, finished_at = ? WHERE dispatch_id = ?
+            """)
+        try statement.execute(arguments: [status.rawValue, attempts, httpStatus, error, now.timeIntervalSince1970, dispatchId])
+    }
+
+    /// What a crash or shutdown left undone, oldest first.
+    public static func pending(_ db: Database) throws -> [DeliveryJob] {
+        try Row.fetchAll(db, sql: "SELECT dispatch_id, tenant, body FROM deliveries WHERE status = 'pending' ORDER BY created_at")
+            .map { row in
+                DeliveryJob(dispatchId: row["dispatch_id"], tenant: row["tenant"],
+                            dispatch: try JSONCoding.decode(DispatchRequest.self, from: row["body"]))
+            }
+    }
+
+    public static func status(_ db: Database, dispatchId: String) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT status FROM deliveries WHERE dispatch_id = ?", arguments: [dispatchId])
+    }
+}

@@ -1,0 +1,29 @@
+// Builds the webhook gateway from the common flags: a shared subscription to webhook dispatches, delivery threads.
+import Config
+import Contracts
+import HTTPClient
+import ServiceKit
+
+public enum WebhookGatewayService {
+    public static let name = "webhook-gateway"
+    public static let defaultHTTPPort = 8085
+
+    /// Gateways hold no per-alert state between messages: instances share the topic.
+    public static func subscriptions(topics: Topics, partition: Partition, config: AlertingConfig) -> [String] {
+        [Topics.shared(group: name, topics.dispatchFilter(channel: "webhook"))]
+    }
+
+    public static func makeRuntime(options: ServiceOptions) throws -> ServiceRuntime {
+        try ServiceRuntime(name: name, options: options, defaultHTTPPort: defaultHTTPPort, migrations: DeliveryRecords.migrations,
+                           subscriptions: subscriptions)
+    }
+
+    public static func run(_ runtime: ServiceRuntime, delivery: WebhookDelivery = WebhookDelivery(), threads: Int = 8,
+                           installSignalHandlers: Bool = true) async throws {
+        let workers = DeliveryWorkers(runtime: runtime, delivery: delivery, threads: threads)
+        try workers.loadPending()
+        let queue = workers.queue
+        let processor = WebhookGatewayProcessor(topics: runtime.topics, logger: runtime.logger) { queue.push($0) }
+        try await runtime.run(processor: processor, services: [workers], installSignalHandlers: installSignalHandlers)
+    }
+}

@@ -1,0 +1,137 @@
+// Checks what decoding cannot: unique ids, references between entries, ranges, usable names.
+import Foundation
+
+/// Walks a decoded configuration and collects every problem with its YAML key path.
+/// Defaults the operator did not write (the seed's deadline roles, the `admin` role of
+/// integration admins) are not held against a tenant that has no such role: such
+/// escalations fall back to the tenant's admins at run time.
+struct ConfigValidator {
+    let config: AlertingConfig
+    /// Key paths written in the file; nil treats everything as written.
+    let written: Set<String>?
+    /// Paths decoding already complained about, so their stand-in defaults are not complained about again.
+    let decodeErrorPaths: Set<String>
+    private(set) var errors: [ConfigError] = []
+
+    init(config: AlertingConfig, written: Set<String>?, decodeErrorPaths: Set<String> = []) {
+        self.config = config
+        self.written = written
+        self.decodeErrorPaths = decodeErrorPaths
+    }
+
+    func isWritten(_ path: String) -> Bool { written?.contains(path) ?? true }
+
+    mutating func fail(_ path: String, _ code: ConfigError.Code, _ message: String) {
+        errors.append(ConfigError(path: path, code: code, message: message))
+    }
+
+    mutating func fail(_ path: String, _ message: String) { fail(path, .invalidValue, message) }
+
+    mutating func run() -> [ConfigError] {
+        checkBroker()
+        if config.limits.maxPayloadBytes <= 0 {
+            fail("limits.max_payload_bytes", "must be positive")
+        }
+        checkHTTP()
+        checkChannels()
+        checkTenants()
+        return errors
+    }
+
+    // MARK: Global sections
+
+    private mutating func checkBroker() {
+        let broker = config.broker
+        let url = URLComponents(string: broker.url)
+        if !["mqtt", "mqtts"].contains(url?.scheme?.lowercased() ?? "") || (url?.host ?? "").isEmpty {
+            fail("broker.url", "\"\(broker.url)\" is not an mqtt:// or mqtts:// URL with a host")
+        }
+        let root = broker.topicRoot
+        if root.isEmpty || root.hasPrefix("/") || root.hasSuffix("/") || root.contains("+") || root.contains("#") {
+            fail("broker.topic_root", "\"\(root)\" is not a usable topic root (non-empty, no '+' or '#', no leading or trailing '/')")
+        }
+    }
+
+    private mutating func checkHTTP() {
+        if let base = config.http.publicBaseURL { checkHTTPURL(base, at: "http.public_base_url") }
+        if config.http.actionTokenTTL.seconds <= 0 { fail("http.action_token_ttl", "must be positive") }
+    }
+
+    private mutating func checkChannels() {
+        let channels = config.channels
+        if let slack = channels.slack { checkHTTPURL(slack.apiURL, at: "channels.slack.api_url") }
+        if let twilio = channels.twilio { checkHTTPURL(twilio.apiURL, at: "channels.twilio.api_url") }
+        if let ntfy = channels.push?.ntfyURL { checkHTTPURL(ntfy, at: "channels.push.ntfy_url") }
+        if channels.inApp.keepLatest <= 0 { fail("channels.in_app.keep_latest", "must be positive") }
+    }
+
+    mutating func checkHTTPURL(_ text: String, at path: String) {
+        let url = URLComponents(string: text)
+        if !["http", "https"].contains(url?.scheme?.lowercased() ?? "") || (url?.host ?? "").isEmpty {
+            fail(path, "\"\(text)\" is not an http:// or https:// URL")
+        }
+    }
+
+    // MARK: Tenants
+
+    private mutating func checkTenants() {
+        if config.tenants.isEmpty && !decodeErrorPaths.contains("tenants") {
+            fail("tenants", "list at least one tenant")
+        }
+        checkUnique(config.tenants.map(\.id), base: "tenants", what: "tenant")
+        var slackTeams: [String: Int] = [:]
+        for (index, tenant) in config.tenants.enumerated() {
+            let base = "tenants[\(index)]"
+            checkTopicSegment(tenant.id, at: "\(base).id", what: "a tenant id")
+            if let team = tenant.channels.slack?.teamId {
+                if let first = slackTeams[team] {
+                    fail("\(base).channels.slack.team_id", .duplicateID,
+                         "Slack workspace \"\(team)\" already belongs to tenants[\(first)]")
+                } else {
+                    slackTeams[team] = index
+                }
+            }
+            TenantValidator(tenant: tenant, base: base).check(into: &self)
+        }
+    }
+
+    // MARK: Shared checks
+
+    mutating func checkUnique(_ ids: [String], base: String, what: String) {
+        var first: [String: Int] = [:]
+        for (index, id) in ids.enumerated() where !id.isEmpty {
+            if let earlier = first[id] {
+                fail("\(base)[\(index)].id", .duplicateID, "duplicate \(what) id \"\(id)\" (first at \(base)[\(earlier)])")
+            } else {
+                first[id] = index
+            }
+        }
+    }
+
+    /// Ids that become one segment of a topic (tenants, users, channels).
+    mutating func checkTopicSegment(_ value: String, at path: String, what: String) {
+        if value.isEmpty {
+            // A missing id was already reported by decoding.
+            if isWritten(path) { fail(path, "\(what) must not be empty") }
+            return
+        }
+        if value.contains(where: { $0 == "/" || $0 == "+" || $0 == "#" || $0.isWhitespace || $0.asciiValue.map { $0 < 32 } == true }) {
+            fail(path, "\"\(value)\" cannot be \(what): it must fit in one MQTT topic segment (no '/', '+', '#' or spaces)")
+        }
+    }
+
+    mutating func checkChannels(_ channels: [ChannelName]?, at path: String) {
+        for (index, channel) in (channels ?? []).enumerated() {
+            checkTopicSegment(channel.rawValue, at: "\(path)[\(index)]", what: "a channel name")
+        }
+    }
+
+    mutating func checkThresholds(_ values: [Int], at path: String) {
+        for (index, value) in values.enumerated() where !(1...100).contains(value) {
+            fail("\(path)[\(index)]", "threshold \(value) is outside 1...100")
+        }
+        if zip(values, values.dropFirst()).contains(where: { $0 >= $1 }) {
+            fail(path, "thresholds must be in strictly ascending order")
+        }
+    }
+}

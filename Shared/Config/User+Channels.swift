@@ -1,0 +1,33 @@
+// Which channels reach a user and at which address.
+
+extension User {
+    /// Used when a user lists no channels; WhatsApp is opt-in, so it is never here.
+    public static let defaultChannels: [ChannelName] = [.push, .sms, .email]
+
+    /// The channels to use, in priority order: the written list (or `[push, sms, email]`),
+    /// without those the user has no address for and without repeats.
+    public var effectiveChannels: [ChannelName] {
+        var seen = Set<ChannelName>()
+        return (channels ?? Self.defaultChannels).filter { address(for: $0) != nil && seen.insert($0).inserted }
+    }
+
+    /// The user's address on a channel. WhatsApp falls back to the phone number; the in-app
+    /// inbox and channels this module does not know address the user by id (their gateway
+    /// knows more). Nil when the user has no address there.
+    public func address(for channel: ChannelName) -> String? {
+        func present(_ value: String?) -> String? { value.flatMap { $0.isEmpty ? nil : $0 } }
+        switch channel {
+        case .sms: return present(phone)
+        case .whatsapp: return present(whatsapp) ?? present(phone)
+        case .email: return present(email)
+        case .push: return present(pushTopic)
+        case .slack: return present(slackUser)
+        default: return id
+        }
+    }
+
+    public func hasRole(_ role: String) -> Bool { roles.contains(role) }
+
+    /// True when an alert of this severity reaches the user (at or above `min_severity`).
+    public func wants(_ severity: SeverityLevel) -> Bool { severity >= minSeverity }
+}

@@ -1,0 +1,17 @@
+// Alert severity, most urgent first.
+public enum Severity: String, Codable, Sendable, CaseIterable, Comparable {
+    case critical, error, warning, info
+
+    /// Lower is more urgent.
+    public var rank: Int {
+        switch self {
+        case .critical: 0
+        case .error: 1
+        case .warning: 2
+        case .info: 3
+        }
+    }
+
+    /// Ordered by urgency: `.critical > .info`.
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank > rhs.rank }
+}

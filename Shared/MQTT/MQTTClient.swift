@@ -1,0 +1,128 @@
+// The thread-safe MQTT client: QoS 1, persistent session, ack-after-commit, reconnect, last will.
+import CMosquitto
+import Foundation
+import Logging
+
+/// One dedicated thread owns the libmosquitto handle (see docs/mqtt.md); every public method may be
+/// called from any thread and only talks to that thread through a locked mailbox.
+public final class MQTTClient: @unchecked Sendable {
+    public let settings: MQTTSettings
+    public let subscriptions: [String]
+    /// Set before `start()`; the loop thread calls it.
+    public weak var sink: MQTTSink?
+
+    private let logger: Logger
+    private let mailbox = MQTTMailbox()
+    private let lock = NSLock()
+    private var loopFinished: DispatchSemaphore?
+    private var stopRequested = false
+
+    /// `subscriptions` are QoS 1 topic filters (shared ones such as `$share/group/topic` included),
+    /// sent on every connect.
+    public init(settings: MQTTSettings, subscriptions: [String], logger: Logger) {
+        self.settings = settings
+        self.subscriptions = subscriptions
+        var logger = logger
+        logger[metadataKey: "mqtt_client"] = "\(settings.clientID)"
+        self.logger = logger
+    }
+
+    deinit {
+        // Without a shutdown() the loop still exits: it closes the socket and the broker sends the will.
+        if loopFinished != nil && !stopRequested {
+            mailbox.requestStop(deadline: monotonicSeconds())
+        }
+    }
+
+    /// Creates the handle and starts the loop thread, which connects in the background and keeps
+    /// retrying with backoff: a broker that is down is not an error here, bad settings are.
+    public func start() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        guard loopFinished == nil else {
+            throw MQTTError(code: MOSQ_ERR_INVAL.rawValue, message: "MQTT client \(settings.clientID) already started")
+        }
+        try validate()
+        let wake = try WakeSignal()
+        let loop = MQTTLoop(settings: settings, subscriptions: subscriptions, logger: logger, mailbox: mailbox, wake: wake)
+        loop.sink = sink
+        try loop.prepare()
+        mailbox.attach(wake)
+        let finished = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            loop.run()
+            finished.signal()
+        }
+        thread.name = "mqtt \(settings.clientID)"
+        thread.start()
+        loopFinished = finished
+        logger.debug("MQTT client started", metadata: ["broker": "\(settings.endpoint)"])
+    }
+
+    private func validate() throws {
+        func invalid(_ message: String) -> MQTTError {
+            MQTTError(code: MOSQ_ERR_INVAL.rawValue, message: message)
+        }
+        guard !settings.host.isEmpty else { throw invalid("empty broker host") }
+        guard (1...65535).contains(settings.port) else { throw invalid("broker port \(settings.port) out of range") }
+        guard settings.keepAlive == 0 || (5...65535).contains(settings.keepAlive) else {
+            throw invalid("keepAlive must be 0 or 5...65535 seconds")
+        }
+        guard (1...65535).contains(settings.maxInflight) else { throw invalid("maxInflight must be 1...65535") }
+        guard settings.receiveBatchLimit >= 1 else { throw invalid("receiveBatchLimit must be at least 1") }
+        guard !settings.clientID.isEmpty || settings.cleanSession else {
+            throw invalid("a persistent session needs a client id")
+        }
+        for filter in subscriptions {
+            try check(mosquitto_sub_topic_check(filter), "subscription \(filter)")
+        }
+        if let statusTopic = settings.statusTopic {
+            try check(mosquitto_pub_topic_check(statusTopic), "status topic \(statusTopic)")
+        }
+    }
+
+    /// Queued to the loop thread, in order. Publishes made while disconnected (or before `start()`)
+    /// wait and go out after the connect.
+    public func publish(_ messages: [MQTTPublish]) {
+        mailbox.enqueue(messages)
+    }
+
+    public func publish(_ message: MQTTPublish) {
+        mailbox.enqueue(CollectionOfOne(message))
+    }
+
+    /// Blocking. Waits until every queued and in-flight publish got its PUBACK (or `timeout` seconds
+    /// passed), publishes "offline" retained on the status topic, disconnects cleanly and joins the
+    /// loop thread. Messages that arrive meanwhile are still committed through the sink before
+    /// being acknowledged, so the sink must stay usable until this returns.
+    public func shutdown(timeout: Double) {
+        lock.lock()
+        guard let finished = loopFinished, !stopRequested else {
+            lock.unlock()
+            return
+        }
+        stopRequested = true
+        lock.unlock()
+        mailbox.requestStop(deadline: monotonicSeconds() + max(0, timeout))
+        finished.wait()
+        logger.debug("MQTT client stopped")
+    }
+
+    /// Connected and subscribed.
+    public var isConnected: Bool { mailbox.isConnected }
+
+    /// Publishes not yet acknowledged by the broker: queued plus in flight.
+    public var pendingPublishes: Int { mailbox.pending }
+
+    /// Waits until connected and subscribed; throws after `timeout` seconds.
+    public func waitUntilConnected(timeout: Double) async throws {
+        let deadline = monotonicSeconds() + timeout
+        while !isConnected {
+            guard monotonicSeconds() < deadline else {
+                throw MQTTError(code: MOSQ_ERR_TIMEOUT.rawValue,
+                                message: "not connected to \(settings.endpoint) after \(rounded(timeout))")
+            }
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
+    }
+}

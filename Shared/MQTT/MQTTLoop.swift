@@ -1,0 +1,475 @@
+// The loop thread: the only code that touches the mosquitto handle.
+import CMosquitto
+import Foundation
+import Logging
+
+/// Everything here runs on the loop thread (or in `prepare()`, before that thread starts), so the
+/// mutable state needs no lock; other threads reach the loop only through `MQTTMailbox`.
+///
+/// One round of the loop: connect if due, hand queued publishes to libmosquitto, write, poll, read
+/// a batch, commit it through the sink, then (next round) write the PUBACKs. With
+/// `mosquitto_threaded_set(true)` libmosquitto only queues the PUBACK of an incoming message, so
+/// nothing is acknowledged before the sink returned.
+final class MQTTLoop: @unchecked Sendable {
+    enum Phase {
+        /// No socket; the next attempt is due at `retryAt` (monotonic seconds).
+        case idle(retryAt: Double)
+        /// CONNECT queued, waiting for CONNACK since `since`.
+        case connecting(since: Double)
+        /// CONNACK accepted, SUBACK pending.
+        case connected
+        /// Subscribed; `isConnected` is true.
+        case ready
+    }
+
+    enum Stopping {
+        case no
+        /// Waiting for queued and in-flight publishes to be acknowledged.
+        case draining(deadline: Double)
+        /// Waiting for the PUBACK of the retained "offline" status.
+        case sayingOffline(mid: Int32, until: Double)
+        /// DISCONNECT queued, waiting for libmosquitto to close the socket.
+        case disconnecting(until: Double)
+    }
+
+    struct InFlight {
+        let topic: String
+        let token: Int64?
+        let qos: Int
+        /// false for our own status messages, which `pendingPublishes` does not count.
+        let fromCaller: Bool
+    }
+
+    let settings: MQTTSettings
+    let subscriptions: [String]
+    let logger: Logger
+    let mailbox: MQTTMailbox
+    let wake: WakeSignal
+    weak var sink: MQTTSink?
+
+    var handle: OpaquePointer?
+    private var connectProperties: OpaquePointer?
+    private var connectCalled = false
+    var phase: Phase = .idle(retryAt: 0)
+    var stopping: Stopping = .no
+    var backoff: ReconnectBackoff
+    /// Set while the sink throws, so reconnecting keeps backing off instead of hammering a full disk.
+    var sinkFailing = false
+
+    /// mid → publish, across reconnects: with a persistent session libmosquitto resends these itself.
+    var inflight: [Int32: InFlight] = [:]
+    var deliveredTokens: [Int64] = []
+    var finishedCount = 0
+
+    var batch: [MQTTMessage] = []
+    /// While dropping a connection, messages still read from the socket are not stored (nor acked).
+    var discardingIncoming = false
+    var connackArrived = false
+    var sessionPresent = false
+    var subscribeMid: Int32 = -1
+    var subackArrived = false
+
+    init(settings: MQTTSettings, subscriptions: [String], logger: Logger, mailbox: MQTTMailbox, wake: WakeSignal) {
+        self.settings = settings
+        self.subscriptions = subscriptions
+        self.logger = logger
+        self.mailbox = mailbox
+        self.wake = wake
+        self.backoff = ReconnectBackoff(minimum: settings.reconnectDelayMin, maximum: settings.reconnectDelayMax)
+    }
+
+    private static let libraryInitialized: Int32 = mosquitto_lib_init()
+
+    /// Creates and configures the handle; runs on the caller of `MQTTClient.start()`.
+    func prepare() throws {
+        try check(MQTTLoop.libraryInitialized, "initialising libmosquitto")
+        let clientID = settings.clientID.isEmpty ? nil : settings.clientID
+        guard let handle = mosquitto_new(clientID, settings.cleanSession, Unmanaged.passUnretained(self).toOpaque()) else {
+            throw MQTTError(code: MOSQ_ERR_NOMEM.rawValue, message: "cannot create a libmosquitto handle")
+        }
+        self.handle = handle
+        do {
+            try configure(handle)
+        } catch {
+            mosquitto_destroy(handle)
+            self.handle = nil
+            mosquitto_property_free_all(&connectProperties)
+            throw error
+        }
+    }
+
+    private func configure(_ handle: OpaquePointer) throws {
+        try check(mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5), "selecting MQTT v5")
+        // Queue PUBACKs instead of writing them from inside the read: this is what makes ack-after-commit possible.
+        try check(mosquitto_threaded_set(handle, true), "selecting the external loop")
+        try check(mosquitto_int_option(handle, MOSQ_OPT_TCP_NODELAY, 1), "setting TCP_NODELAY")
+        let inflightLimit = Int32(settings.maxInflight)
+        try check(mosquitto_int_option(handle, MOSQ_OPT_RECEIVE_MAXIMUM, inflightLimit), "setting the receive maximum")
+        try check(mosquitto_int_option(handle, MOSQ_OPT_SEND_MAXIMUM, inflightLimit), "setting the send maximum")
+        if let username = settings.username {
+            try check(mosquitto_username_pw_set(handle, username, settings.password), "setting the username")
+        }
+        if let statusTopic = settings.statusTopic {
+            let offline = Array("offline".utf8)
+            try check(mosquitto_will_set_v5(handle, statusTopic, Int32(offline.count), offline, 1, true, nil),
+                      "setting the last will on \(statusTopic)")
+        }
+        if !settings.cleanSession {
+            // MQTT v5 drops the session at disconnect unless CONNECT asks the broker to keep it.
+            try check(mosquitto_property_add_int32(&connectProperties, Int32(MQTT_PROP_SESSION_EXPIRY_INTERVAL.rawValue),
+                                                   settings.sessionExpiry), "setting the session expiry")
+        }
+        installCallbacks(handle)
+    }
+
+    var socketFD: Int32 {
+        guard let handle else { return -1 }
+        return mosquitto_socket(handle)
+    }
+
+    var isLinkUp: Bool {
+        switch phase {
+        case .connected, .ready: return true
+        case .idle, .connecting: return false
+        }
+    }
+
+    func run() {
+        while true {
+            if case .no = stopping, let deadline = mailbox.requestedStop {
+                stopping = .draining(deadline: deadline)
+            }
+            connectIfDue()
+            checkConnectTimeout()
+            feedPublishes()
+            if case .no = stopping {} else if advanceShutdown() {
+                break
+            }
+            flush()
+            report()
+            waitAndRead()
+            if socketFD >= 0 {
+                _ = mosquitto_loop_misc(handle)
+            }
+        }
+        teardown()
+    }
+
+    private func connectIfDue() {
+        guard case .idle(let retryAt) = phase, monotonicSeconds() >= retryAt else { return }
+        switch stopping {
+        case .no: break
+        case .draining:
+            // Reconnect during shutdown only to deliver what is still owed to the broker.
+            guard mailbox.pending > 0 || !inflight.isEmpty else { return }
+        case .sayingOffline, .disconnecting:
+            return
+        }
+        let rc: Int32
+        if connectCalled {
+            rc = mosquitto_reconnect_async(handle)
+        } else {
+            // The only call that stores the CONNECT properties (session expiry); its TCP connect blocks,
+            // later attempts do not.
+            connectCalled = true
+            rc = mosquitto_connect_bind_v5(handle, settings.host, Int32(settings.port), Int32(settings.keepAlive),
+                                           nil, connectProperties)
+        }
+        if rc == MOSQ_ERR_SUCCESS.rawValue {
+            // libmosquitto does not set close-on-exec; a spawned child would keep the connection alive.
+            let socket = socketFD
+            if socket >= 0 { _ = fcntl(socket, F_SETFD, fcntl(socket, F_GETFD) | FD_CLOEXEC) }
+            phase = .connecting(since: monotonicSeconds())
+            connackArrived = false
+            subackArrived = false
+        } else {
+            let reason = MQTTError.reason(rc)
+            let delay = backoff.next()
+            phase = .idle(retryAt: monotonicSeconds() + delay)
+            logger.warning("cannot connect to MQTT broker", metadata: [
+                "broker": "\(settings.endpoint)", "reason": "\(reason)", "retry_in": "\(rounded(delay))",
+            ])
+        }
+    }
+
+    /// A broker that accepts TCP but never answers CONNECT would otherwise hold us forever.
+    private func checkConnectTimeout() {
+        guard case .connecting(let since) = phase else { return }
+        let limit = max(5, Double(settings.keepAlive))
+        guard monotonicSeconds() - since > limit else { return }
+        logger.warning("no CONNACK from MQTT broker, dropping the connection", metadata: [
+            "broker": "\(settings.endpoint)", "waited": "\(rounded(limit))",
+        ])
+        dropConnection()
+        if case .connecting = phase {
+            // The socket never opened far enough for libmosquitto to notice; retry anyway.
+            phase = .idle(retryAt: monotonicSeconds() + backoff.next())
+        }
+    }
+
+    /// Moves publishes from the mailbox into libmosquitto, at most `maxInflight` outstanding.
+    private func feedPublishes() {
+        guard isLinkUp, socketFD >= 0 else { return }
+        switch stopping {
+        case .no, .draining: break
+        case .sayingOffline, .disconnecting: return
+        }
+        let room = settings.maxInflight - inflight.count
+        guard room > 0 else { return }
+        let items = mailbox.take(upTo: room)
+        for (index, item) in items.enumerated() {
+            var mid: Int32 = 0
+            let rc = item.payload.withUnsafeBytes { bytes in
+                mosquitto_publish_v5(handle, &mid, item.topic, Int32(clamping: bytes.count), bytes.baseAddress,
+                                     Int32(item.qos), item.retain, nil)
+            }
+            // For QoS > 0 a NO_CONN means "queued, sent after the reconnect": libmosquitto owns it now.
+            if rc == MOSQ_ERR_SUCCESS.rawValue || (rc == MOSQ_ERR_NO_CONN.rawValue && item.qos > 0) {
+                inflight[mid] = InFlight(topic: item.topic, token: item.token, qos: item.qos, fromCaller: true)
+            } else if MQTTLoop.isPermanent(rc) {
+                // Retrying could never succeed; reporting it delivered keeps an outbox from looping forever.
+                logger.error("cannot publish, dropping the message", metadata: [
+                    "topic": "\(item.topic)", "reason": "\(MQTTError.reason(rc))",
+                ])
+                if let token = item.token { deliveredTokens.append(token) }
+                finishedCount += 1
+            } else {
+                mailbox.giveBack(Array(items[index...]))
+                return
+            }
+        }
+    }
+
+    static func isPermanent(_ rc: Int32) -> Bool {
+        [MOSQ_ERR_INVAL, MOSQ_ERR_PAYLOAD_SIZE, MOSQ_ERR_MALFORMED_UTF8, MOSQ_ERR_OVERSIZE_PACKET,
+         MOSQ_ERR_QOS_NOT_SUPPORTED, MOSQ_ERR_NOT_SUPPORTED].contains { $0.rawValue == rc }
+    }
+
+    /// Publishes our own retained status; returns its mid.
+    @discardableResult
+    func publishStatus(_ status: String) -> Int32? {
+        guard let topic = settings.statusTopic else { return nil }
+        let payload = Array(status.utf8)
+        var mid: Int32 = 0
+        let rc = mosquitto_publish_v5(handle, &mid, topic, Int32(payload.count), payload, 1, true, nil)
+        guard rc == MOSQ_ERR_SUCCESS.rawValue || rc == MOSQ_ERR_NO_CONN.rawValue else {
+            logger.error("cannot publish status", metadata: ["topic": "\(topic)", "reason": "\(MQTTError.reason(rc))"])
+            return nil
+        }
+        inflight[mid] = InFlight(topic: topic, token: nil, qos: 1, fromCaller: false)
+        return mid
+    }
+
+    private func flush() {
+        guard socketFD >= 0, mosquitto_want_write(handle) else { return }
+        _ = mosquitto_loop_write(handle, 1)
+    }
+
+    /// Hands acknowledged tokens to the sink before `pendingPublishes` drops, so a caller that saw
+    /// zero pending also sees every token.
+    func report() {
+        if !deliveredTokens.isEmpty {
+            let tokens = deliveredTokens
+            deliveredTokens = []
+            sink?.mqttDelivered(tokens: tokens)
+        }
+        if finishedCount > 0 {
+            mailbox.finished(finishedCount)
+            finishedCount = 0
+        }
+    }
+
+    private func waitAndRead() {
+        let socket = socketFD
+        var fds = [pollfd(fd: wake.readFD, events: Int16(truncatingIfNeeded: POLLIN), revents: 0)]
+        if socket >= 0 {
+            var events = POLLIN
+            if mosquitto_want_write(handle) { events |= POLLOUT }
+            fds.append(pollfd(fd: socket, events: Int16(truncatingIfNeeded: events), revents: 0))
+        }
+        let ready = poll(&fds, nfds_t(fds.count), pollTimeoutMilliseconds())
+        guard ready > 0 else { return }
+        if fds[0].revents != 0 {
+            mailbox.drainWake()
+        }
+        let readable = Int16(truncatingIfNeeded: POLLIN | POLLERR | POLLHUP)
+        if fds.count > 1, fds[1].revents & readable != 0 {
+            readAndCommit()
+        }
+    }
+
+    private func pollTimeoutMilliseconds() -> Int32 {
+        let now = monotonicSeconds()
+        // A second at most, so keepalive (loop_misc) and the stop request are looked at regularly.
+        var wait = 1.0
+        switch phase {
+        case .idle(let retryAt): wait = min(wait, retryAt - now)
+        case .connecting, .connected, .ready: break
+        }
+        switch stopping {
+        case .no: break
+        case .draining(let deadline): wait = min(wait, deadline - now)
+        case .sayingOffline(_, let until), .disconnecting(let until): wait = min(wait, until - now)
+        }
+        return Int32((max(0, wait) * 1000).rounded(.up))
+    }
+
+    /// Reads until the socket is empty or the batch is full, then commits the batch. The PUBACKs
+    /// libmosquitto queued meanwhile are written by the next `flush()`, i.e. after the commit.
+    private func readAndCommit() {
+        let limit = max(1, settings.receiveBatchLimit)
+        while true {
+            _ = mosquitto_loop_read(handle, 1)
+            if socketFD < 0 {
+                // Connection gone: nothing of this batch was acknowledged, the broker redelivers it.
+                batch.removeAll(keepingCapacity: true)
+                break
+            }
+            if batch.count >= limit || !MQTTLoop.isReadable(socketFD) { break }
+        }
+        commit()
+        processConnectionEvents()
+    }
+
+    private static func isReadable(_ fd: Int32) -> Bool {
+        var probe = pollfd(fd: fd, events: Int16(truncatingIfNeeded: POLLIN), revents: 0)
+        return poll(&probe, 1, 0) > 0 && probe.revents != 0
+    }
+
+    private func commit() {
+        guard !batch.isEmpty else { return }
+        let received = batch
+        batch = []
+        guard let sink else {
+            logger.debug("no sink, acknowledging received messages unstored", metadata: ["count": "\(received.count)"])
+            return
+        }
+        do {
+            try sink.mqttReceived(received)
+            sinkFailing = false
+        } catch {
+            sinkFailing = true
+            logger.error("cannot store received messages; dropping the connection so the broker redelivers them", metadata: [
+                "count": "\(received.count)", "error": "\(error)",
+            ])
+            dropConnection()
+        }
+    }
+
+    /// Closes the connection without writing anything more: the queued PUBACKs die with it
+    /// (libmosquitto discards queued packets when it reconnects) and the broker sees an abrupt close.
+    func dropConnection() {
+        let socket = socketFD
+        guard socket >= 0 else { return }
+        discardingIncoming = true
+        defer { discardingIncoming = false }
+        _ = shutdown(socket, Int32(SHUT_RDWR))
+        // After shutdown() reads drain what is buffered and then fail, which makes libmosquitto close
+        // the socket and report the disconnect through its usual path.
+        var attempts = 0
+        while socketFD >= 0 && attempts < 100_000 {
+            _ = mosquitto_loop_read(handle, 1)
+            attempts += 1
+        }
+        if socketFD >= 0 {
+            logger.error("libmosquitto kept a shut-down socket open", metadata: ["fd": "\(socket)"])
+        }
+    }
+
+    private func processConnectionEvents() {
+        if connackArrived, case .connecting = phase {
+            connackArrived = false
+            phase = .connected
+            if !sinkFailing { backoff.reset() }
+            logger.info("connected to MQTT broker", metadata: [
+                "broker": "\(settings.endpoint)", "session_present": "\(sessionPresent)",
+            ])
+            publishStatus("online")
+            if subscriptions.isEmpty {
+                becomeReady()
+            } else {
+                subscribe()
+            }
+        }
+        if subackArrived, case .connected = phase {
+            subackArrived = false
+            becomeReady()
+        }
+    }
+
+    private func subscribe() {
+        let filters = subscriptions.map { strdup($0) }
+        defer { filters.forEach { free($0) } }
+        var mid: Int32 = 0
+        // Retain handling 1: a resubscribe on an existing persistent session does not replay retained messages.
+        let options = Int32(MQTT_SUB_OPT_SEND_RETAIN_NEW.rawValue)
+        let rc = mosquitto_subscribe_multiple(handle, &mid, Int32(filters.count), filters, 1, options, nil)
+        if rc == MOSQ_ERR_SUCCESS.rawValue {
+            subscribeMid = mid
+        } else {
+            logger.error("cannot subscribe", metadata: [
+                "subscriptions": "\(subscriptions)", "reason": "\(MQTTError.reason(rc))",
+            ])
+        }
+    }
+
+    private func becomeReady() {
+        phase = .ready
+        mailbox.isConnected = true
+        sink?.mqttConnected()
+    }
+
+    /// Returns true once the loop may exit.
+    private func advanceShutdown() -> Bool {
+        let now = monotonicSeconds()
+        switch stopping {
+        case .no:
+            return false
+        case .draining(let deadline):
+            let outstanding = mailbox.pending
+            let drained = outstanding == 0 && inflight.isEmpty
+            guard drained || now >= deadline else { return false }
+            if !drained {
+                logger.warning("shutting down with publishes the broker has not acknowledged", metadata: [
+                    "pending": "\(outstanding)",
+                ])
+            }
+            guard isLinkUp, socketFD >= 0 else { return true }
+            if let mid = publishStatus("offline") {
+                stopping = .sayingOffline(mid: mid, until: now + 1)
+            } else {
+                disconnect(now: now)
+            }
+            return false
+        case .sayingOffline(let mid, let until):
+            guard isLinkUp, socketFD >= 0 else { return true }
+            if inflight[mid] == nil || now >= until {
+                disconnect(now: now)
+            }
+            return false
+        case .disconnecting(let until):
+            return socketFD < 0 || now >= until
+        }
+    }
+
+    private func disconnect(now: Double) {
+        _ = mosquitto_disconnect_v5(handle, Int32(MQTT_RC_NORMAL_DISCONNECTION.rawValue), nil)
+        stopping = .disconnecting(until: now + 1)
+    }
+
+    private func teardown() {
+        mailbox.isConnected = false
+        report()
+        if let handle {
+            // Closing without DISCONNECT (timeout) makes the broker publish the "offline" will.
+            mosquitto_destroy(handle)
+        }
+        handle = nil
+        mosquitto_property_free_all(&connectProperties)
+        logger.debug("MQTT loop stopped")
+    }
+}
+
+func rounded(_ seconds: Double) -> String {
+    String(format: "%.2fs", seconds)
+}

@@ -1,0 +1,33 @@
+// Where and how an MQTTClient connects: broker address, identity, session and retry policy.
+import Foundation
+
+public struct MQTTSettings: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    public var clientID: String
+    public var username: String?
+    public var password: String?
+    /// Seconds between PINGREQs when idle; libmosquitto accepts 5...65535.
+    public var keepAlive: Int = 30
+    /// false keeps a persistent session: the broker queues QoS 1 messages while we are away.
+    public var cleanSession: Bool = false
+    /// Last will "offline" (retained, QoS 1); "online" retained on every connect; "offline" on graceful shutdown.
+    public var statusTopic: String?
+    /// Unacknowledged QoS 1 messages allowed in each direction (send and receive maximum).
+    public var maxInflight: Int = 1000
+    public var reconnectDelayMin: Double = 0.1
+    public var reconnectDelayMax: Double = 10
+    /// How long the broker keeps a persistent session after we disconnect; UInt32.max means forever.
+    public var sessionExpiry: UInt32 = .max
+    /// Upper bound on the messages handed to `MQTTSink.mqttReceived` in one call.
+    public var receiveBatchLimit: Int = 500
+
+    public init(clientID: String, host: String = "127.0.0.1", port: Int = 1883) {
+        self.clientID = clientID
+        self.host = host
+        self.port = port
+    }
+
+    /// host:port, safe to log (never the password).
+    public var endpoint: String { "\(host):\(port)" }
+}

@@ -1,0 +1,68 @@
+// The MQTT sink of a service: each batch of messages is processed and committed in one transaction before its PUBACKs go out.
+import Foundation
+import GRDB
+import Logging
+import MQTT
+import Store
+
+public final class DurableConsumer: MQTTSink, @unchecked Sendable {
+    private let store: Store
+    private let processor: any MessageProcessor
+    private let relay: OutboxRelay
+    private let health: HealthState
+    private let metrics: ServiceMetrics
+    private let logger: Logger
+    private let source: String
+    private let clock: @Sendable () -> Date
+
+    public init(store: Store, processor: any MessageProcessor, relay: OutboxRelay, health: HealthState,
+                metrics: ServiceMetrics, source: String, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.processor = processor
+        self.relay = relay
+        self.health = health
+        self.metrics = metrics
+        self.source = source
+        self.logger = logger
+        self.clock = clock
+    }
+
+    public func mqttReceived(_ batch: [MQTTMessage]) throws {
+        let produced: [OutboxMessage]
+        let actions: [() -> Void]
+        do {
+            (produced, actions) = try store.write { db -> ([OutboxMessage], [() -> Void]) in
+                let context = ProcessingContext(db: db, now: clock(), source: source)
+                for message in batch {
+                    let mark = context.mark
+                    do {
+                        try db.inSavepoint {
+                            try processor.process(message, context)
+                            return .commit
+                        }
+                    } catch where !StorageFailure.isStorageFailure(error) {
+                        context.rollBack(to: mark)
+                        metrics.poison.increment()
+                        logger.error("dropped a message on \(message.topic) that could not be processed: \(error)")
+                    }
+                }
+                return (context.produced, context.afterCommitActions)
+            }
+        } catch {
+            health.storeFailed(String(describing: error))
+            metrics.storeFailures.increment()
+            logger.error("could not commit \(batch.count) messages, leaving them unacknowledged: \(error)")
+            throw error
+        }
+        health.storeRecovered()
+        metrics.received.increment(by: batch.count)
+        relay.send(produced)
+        for action in actions { action() }
+    }
+
+    public func mqttDelivered(tokens: [Int64]) {
+        relay.delivered(tokens: tokens)
+    }
+
+    public func mqttConnected() {}
+}

@@ -1,0 +1,51 @@
+// What a service implements to consume bus messages durably: one message at a time, inside a batch transaction.
+import Contracts
+import Foundation
+import GRDB
+import MQTT
+import Store
+
+public protocol MessageProcessor: Sendable {
+    /// Runs on the MQTT loop thread inside the batch's write transaction (within a savepoint of its own).
+    /// Throwing a storage error fails the whole batch (nothing is acknowledged, the broker redelivers);
+    /// any other error drops this message alone as poison, with a log line and a counter.
+    func process(_ message: MQTTMessage, _ context: ProcessingContext) throws
+}
+
+/// The transaction a message is processed in, and what it publishes once the transaction commits.
+public final class ProcessingContext {
+    public let db: Database
+    public let now: Date
+    public let source: String
+    private(set) var produced: [OutboxMessage] = []
+    private(set) var afterCommitActions: [() -> Void] = []
+
+    init(db: Database, now: Date, source: String) {
+        self.db = db
+        self.now = now
+        self.source = source
+    }
+
+    /// Queues a publish in the outbox, in this transaction; it goes out after commit and survives a crash.
+    public func publish(topic: String, payload: Data, retain: Bool = false) throws {
+        produced.append(try Outbox.enqueue(db, topic: topic, payload: payload, retain: retain))
+    }
+
+    public func publish<P: EnvelopePayload>(_ envelope: Envelope<P>, topic: String, retain: Bool = false) throws {
+        try publish(topic: topic, payload: try envelope.encoded(), retain: retain)
+    }
+
+    /// Records a message id in the inbox; false when it was seen before and must be dropped.
+    public func firstDelivery(of id: String) throws -> Bool {
+        try Inbox.record(db, id: id, at: now)
+    }
+
+    /// Runs once the batch's transaction committed (hand work to other threads here, never before).
+    public func afterCommit(_ action: @escaping () -> Void) { afterCommitActions.append(action) }
+
+    func rollBack(to mark: (produced: Int, actions: Int)) {
+        produced.removeSubrange(mark.produced...)
+        afterCommitActions.removeSubrange(mark.actions...)
+    }
+    var mark: (produced: Int, actions: Int) { (produced.count, afterCommitActions.count) }
+}

@@ -1,0 +1,65 @@
+// The flags every executable takes.
+import ArgumentParser
+import Contracts
+import Logging
+
+public struct ServiceOptions: ParsableArguments, Sendable {
+    @Option(name: .long, help: "The alerting configuration file (YAML).")
+    public var config: String = "config/alerting.example.yaml"
+
+    @Option(name: .customLong("data-dir"), help: "Directory of this service's SQLite file.")
+    public var dataDir: String = "data"
+
+    @Option(name: .long, help: "Broker URL, mqtt://HOST:PORT (default: broker.url of the configuration).")
+    public var broker: String?
+
+    @Option(name: .long, help: "HTTP listen address HOST:PORT for /healthz, /metrics and callbacks (default: the service's own port).")
+    public var http: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    public var logLevel: String = "info"
+
+    @Option(name: .long, help: "Tenant partition i/n: own the tenants whose stable hash mod n is i.")
+    public var partition: String = "0/1"
+
+    @Option(name: .customLong("client-id"), help: "MQTT client id (default: alerting-SERVICE-i-of-n); keep it fixed across restarts.")
+    public var clientID: String?
+
+    @Option(name: .customLong("mqtt-username"), help: "Broker account; the password comes from the environment variable MQTT_PASSWORD.")
+    public var mqttUsername: String?
+
+    public init() {}
+
+    public var level: Logger.Level { Logger.Level(rawValue: logLevel.lowercased()) ?? .info }
+
+    public func validate() throws {
+        guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        guard Partition(partition) != nil else { throw ValidationError("--partition must be i/n with 0 <= i < n") }
+        if let http, HTTPAddress(http) == nil { throw ValidationError("--http must be HOST:PORT") }
+    }
+
+    /// Sets up swift-log once per process: one line per record on standard error.
+    public static func bootstrapLogging(level: Logger.Level) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}
+
+public struct HTTPAddress: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) { self.host = host; self.port = port }
+
+    public init?(_ text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
+        let host = String(text[..<colon])
+        self.host = host.isEmpty ? "127.0.0.1" : host
+        self.port = port
+    }
+}

@@ -1,0 +1,92 @@
+// Everything a service's main needs, built from the common flags: configuration, store, broker client, HTTP, lifecycle.
+import Config
+import Contracts
+import Foundation
+import Logging
+import MQTT
+import ServiceLifecycle
+import Store
+import Synchronization
+
+public final class ServiceRuntime: Sendable {
+    public let name: String
+    public let logger: Logger
+    public let config: ConfigStore
+    public let store: Store
+    public let topics: Topics
+    public let partition: Partition
+    public let client: MQTTClient
+    public let relay: OutboxRelay
+    public let health: HealthState
+    public let metrics: ServiceMetrics
+    public let httpAddress: HTTPAddress
+    /// `alerting/{service}`, the CloudEvents `source` of what this service publishes.
+    public let source: String
+
+    private let group = Mutex<ServiceGroup?>(nil)
+    private let boundPort = Mutex<Int?>(nil)
+
+    /// - Parameter subscriptions: the topic filters to consume, given the topics, this instance's partition and the configuration.
+    public init(name: String, options: ServiceOptions, defaultHTTPPort: Int, migrations: [Migration],
+                subscriptions: (Topics, Partition, AlertingConfig) -> [String]) throws {
+        self.name = name
+        var logger = Logger(label: "alerting.\(name)")
+        logger.logLevel = options.level
+        logger[metadataKey: "service"] = .string(name)
+        self.logger = logger
+        let config = try ConfigStore(path: options.config, logger: logger)
+        self.config = config
+        let current = config.current
+        topics = Topics(root: current.broker.topicRoot)
+        partition = Partition(options.partition) ?? .all
+        source = "alerting/\(name)"
+        store = try Store(path: URL(fileURLWithPath: options.dataDir).appendingPathComponent("\(name).sqlite").path,
+                          migrations: migrations)
+        var settings = try MQTTSettings.parse(url: options.broker ?? current.broker.url,
+                                              clientID: options.clientID ?? "alerting-\(name)-\(partition.index)-of-\(partition.count)")
+        if let username = options.mqttUsername {
+            settings.username = username
+            settings.password = ProcessInfo.processInfo.environment["MQTT_PASSWORD"]
+        }
+        settings.statusTopic = topics.status(service: name)
+        client = MQTTClient(settings: settings, subscriptions: subscriptions(topics, partition, current), logger: logger)
+        metrics = ServiceMetrics(service: name)
+        let client = self.client
+        health = HealthState(connected: { client.isConnected })
+        relay = OutboxRelay(store: store, client: client, metrics: metrics, logger: logger)
+        httpAddress = options.http.flatMap(HTTPAddress.init) ?? HTTPAddress(host: "127.0.0.1", port: defaultHTTPPort)
+    }
+
+    /// The port the HTTP server listens on, once it runs (useful with port 0 in tests).
+    public var httpPort: Int? { boundPort.withLock { $0 } }
+
+    /// Runs until SIGTERM/SIGINT or `shutdown()`: MQTT first, then the service's own parts, then HTTP; stops in reverse.
+    public func run(processor: any MessageProcessor, services: [any Service] = [],
+                    routes: (HTTPRouter) -> Void = { _ in }, installSignalHandlers: Bool = true) async throws {
+        let consumer = DurableConsumer(store: store, processor: processor, relay: relay, health: health,
+                                       metrics: metrics, source: source, logger: logger)
+        client.sink = consumer
+        try relay.republishPending()
+        config.startWatching()
+        defer { config.stopWatching() }
+        let app = HTTPEndpoint.makeApplication(address: httpAddress, health: health, logger: logger, routes: routes) { [weak self] port in
+            self?.boundPort.withLock { $0 = port }
+        }
+        let all: [any Service] = [MQTTLoopService(client: client, shutdownTimeout: 10)] + services + [app]
+        let group = ServiceGroup(services: all,
+                                 gracefulShutdownSignals: installSignalHandlers ? [.sigterm, .sigint] : [],
+                                 cancellationSignals: [],
+                                 logger: logger)
+        self.group.withLock { $0 = group }
+        logger.info("\(name) starting (partition \(partition), http \(httpAddress.host):\(httpAddress.port))")
+        try await group.run()
+        withExtendedLifetime(consumer) {}
+        logger.info("\(name) stopped")
+    }
+
+    /// Graceful stop: finish the batch in hand, flush the outbox, publish `offline`.
+    public func shutdown() async {
+        let group = self.group.withLock { $0 }
+        await group?.triggerGracefulShutdown()
+    }
+}

@@ -1,0 +1,41 @@
+// One forward-only schema step, named like "0001_inbox" and recorded once applied.
+import GRDB
+
+public struct Migration: Sendable {
+    public let name: String
+    public let migrate: @Sendable (Database) throws -> Void
+
+    public init(_ name: String, _ migrate: @escaping @Sendable (Database) throws -> Void) {
+        self.name = name
+        self.migrate = migrate
+    }
+}
+
+extension Migration {
+    /// Tables every service gets: dedup of redelivered messages and the crash-safe publish queue.
+    static let shared: [Migration] = [
+        Migration("0001_inbox") { db in
+            // WITHOUT ROWID: the message id is the key, so the row lives in the primary-key b-tree only.
+            try db.execute(sql: """
+                CREATE TABLE inbox (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    received_at REAL NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX inbox_received_at ON inbox(received_at);
+                """)
+        },
+        Migration("0002_outbox") { db in
+            // AUTOINCREMENT so an id is never reused after the queue drains: ids map to in-flight publishes.
+            try db.execute(sql: """
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    topic TEXT NOT NULL,
+                    payload BLOB NOT NULL,
+                    qos INTEGER NOT NULL CHECK (qos IN (0, 1, 2)),
+                    retain INTEGER NOT NULL CHECK (retain IN (0, 1)),
+                    created_at REAL NOT NULL
+                );
+                """)
+        },
+    ]
+}

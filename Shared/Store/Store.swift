@@ -1,0 +1,81 @@
+// One service's SQLite file: opened in WAL mode, migrated, and accessed in transactions.
+import Foundation
+import GRDB
+import Logging
+
+public final class Store: Sendable {
+    public let pool: DatabasePool
+    public let path: String
+
+    /// Creates the parent directory, opens a DatabasePool (WAL, synchronous=NORMAL, busy_timeout 5 s,
+    /// foreign keys on) and runs the shared migrations (inbox, outbox) then the service's, in order.
+    public init(path: String, migrations: [Migration] = [], logger: Logger? = nil) throws {
+        self.path = path
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError(.open, "cannot create directory \(directory.path): \(error)")
+        }
+
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        configuration.label = URL(fileURLWithPath: path).lastPathComponent
+        configuration.prepareDatabase { db in
+            // NORMAL is durable across application crashes in WAL mode; only a power loss can
+            // drop the last commits, and it saves an fsync per transaction.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StoreError(.open, "cannot open \(path): \(error)")
+        }
+
+        let all = Migration.shared + migrations
+        var seen = Set<String>()
+        for migration in all where !seen.insert(migration.name).inserted {
+            throw StoreError(.migration, "migration \(migration.name) is registered twice")
+        }
+        var migrator = DatabaseMigrator()
+        for migration in all {
+            migrator.registerMigration(migration.name, migrate: migration.migrate)
+        }
+        let applied: [String]
+        do {
+            applied = try pool.read { db in
+                // A downgraded binary must not write into a schema it does not know.
+                if try migrator.hasBeenSuperseded(db) {
+                    throw StoreError(.migration, "\(path) holds migrations unknown to this binary (written by a newer version?)")
+                }
+                return try migrator.appliedIdentifiers(db).sorted()
+            }
+            try migrator.migrate(pool)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.migration, "migrating \(path): \(error)")
+        }
+        let fresh = all.map(\.name).filter { !applied.contains($0) }
+        if !fresh.isEmpty {
+            logger?.info("applied migrations", metadata: ["path": "\(path)", "migrations": "\(fresh.joined(separator: ","))"])
+        }
+    }
+
+    /// Runs `body` in one write transaction: committed if it returns, rolled back if it throws.
+    /// Errors from `body` and from SQLite (GRDB `DatabaseError`) are rethrown unchanged.
+    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.write(body)
+    }
+
+    /// Runs `body` on a read-only snapshot, concurrently with the writer.
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.read(body)
+    }
+
+    /// True when SQLite's `PRAGMA integrity_check` finds nothing wrong.
+    public func integrityCheck() throws -> Bool {
+        try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") } == ["ok"]
+    }
+}

@@ -1,0 +1,90 @@
+// The router over a real broker: events become dispatches on their channel topics, receipts update the audit log,
+// and a message whose tenant does not match its topic is refused.
+import Config
+import Contracts
+import Foundation
+import Router
+import ServiceKit
+import Testing
+import TestSupport
+
+@Test(.timeLimit(.minutes(2)))
+func routerDispatchesAndAuditsOverTheBus() async throws {
+    let directory = temporaryDirectory("router-wiring")
+    let broker = try MosquittoBroker()
+    let globex = """
+          - id: globex
+            users:
+              - id: gina
+                roles: [admin]
+                email: gina@globex.example.test
+            services:
+              - id: press-line
+                notification_channels: [webhook]
+                webhooks:
+                  - id: globex-hook
+                    type: generic
+                    url: http://127.0.0.1:9/globex
+        """
+    let config = try TestConfig.write(TestConfig.singleWebhook(receiverURL: "http://127.0.0.1:9", extraTenants: globex), in: directory)
+    let recorder = try BusRecorder(broker: broker, topics: ["alerting/dispatch/#"])
+    let publisher = try BusPublisher(broker: broker)
+    let router = InProcessService(runtime: try RouterService.makeRuntime(
+        options: try InProcessService.options(config: config, dataDir: directory.appendingPathComponent("router"), broker: broker))) {
+        try await RouterService.run($0, installSignalHandlers: false)
+    }
+    try await router.waitUntilConnected()
+
+    let alert = Alert(id: "a1", tenant: "acme", dedupKey: "k", severity: .critical, summary: "Press 4 stopped", service: "press-line",
+                      createdAt: Date())
+    let triggered = Envelope(source: "alerting/ingest", tenant: "acme", data: AlertEvent(kind: .triggered, alert: alert))
+    publisher.publish("alerting/events/acme/a1", try triggered.encoded())
+    // The same event again (a redelivery): dropped by the inbox.
+    publisher.publish("alerting/events/acme/a1", try triggered.encoded())
+    // An acme alert published under globex's topic: refused.
+    let forged = Envelope(source: "alerting/ingest", tenant: "globex", data: AlertEvent(kind: .triggered, alert: alert))
+    publisher.publish("alerting/events/globex/a1", try forged.encoded())
+    // globex's own alert goes to globex's webhook only.
+    var globexAlert = alert
+    globexAlert.id = "g1"
+    globexAlert.tenant = "globex"
+    publisher.publish("alerting/events/globex/g1",
+                      try Envelope(source: "alerting/ingest", tenant: "globex", data: AlertEvent(kind: .triggered, alert: globexAlert)).encoded())
+    try await publisher.flush()
+    try await recorder.wait { $0.count >= 2 }
+    try await Task.sleep(nanoseconds: 500_000_000)
+
+    let dispatches = recorder.messages.compactMap { message in
+        (try? Envelope<DispatchRequest>.decode(message.payload)).map { (message.topic, $0) }
+    }
+    #expect(dispatches.count == 2, "one for acme's enabled webhook, one for globex's: no duplicate, nothing across tenants")
+    let acme = try #require(dispatches.first { $0.0 == "alerting/dispatch/webhook/acme" })
+    #expect(acme.1.data.recipient.address == "receiver" && acme.1.data.kind == .notify && acme.1.data.alert.id == "a1")
+    #expect(acme.1.id == acme.1.data.dispatchId)
+    let other = try #require(dispatches.first { $0.0 == "alerting/dispatch/webhook/globex" })
+    #expect(other.1.data.recipient.address == "globex-hook" && other.1.data.alert.tenant == "globex")
+
+    // A receipt moves the audit log forward; a late "sent" does not move it back.
+    let dispatchID = acme.1.data.dispatchId
+    for status in [DeliveryReceipt.Status.delivered, .sent] {
+        let receipt = DeliveryReceipt(dispatchId: dispatchID, alertId: "a1", channel: "webhook", status: status, attempt: 1, httpStatus: 200)
+        publisher.publish("alerting/receipts/acme", try Envelope(source: "alerting/webhook-gateway", tenant: "acme", data: receipt).encoded())
+    }
+    try await publisher.flush()
+    let deadline = Date().addingTimeInterval(10)
+    var rows: [DispatchRecords.Row] = []
+    while Date() < deadline {
+        rows = try router.runtime.store.read { try DispatchRecords.forAlert($0, tenant: "acme", alertId: "a1") }
+        if rows.first?.status == "delivered" { break }
+        try await Task.sleep(nanoseconds: 50_000_000)
+    }
+    try await Task.sleep(nanoseconds: 300_000_000)
+    rows = try router.runtime.store.read { try DispatchRecords.forAlert($0, tenant: "acme", alertId: "a1") }
+    #expect(rows.count == 1)
+    #expect(rows.first?.status == "delivered")
+
+    publisher.stop()
+    recorder.stop()
+    await router.stop()
+    broker.stop()
+}
