@@ -82,7 +82,7 @@ let package = Package(
                           path: "Services/webhook-gateway/Main"),
 
         // Tests.
-        .target(name: "TestSupport", dependencies: ["MQTT", "ServiceKit", "Config",
+        .target(name: "TestSupport", dependencies: ["MQTT", "ServiceKit", "Config", "HTTPClient",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], path: "Tests/TestSupport"),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),

@@ -77,11 +77,24 @@ func ingestOwnsTheLifecycleOverTheBus() async throws {
     try await recorder.wait { _ in rejections(recorder).count >= 5 }
     #expect(rejections(recorder).last?.reason == .unknownAlert)
 
+    // The HTTP side: health and Prometheus metrics with the rejection counters.
+    let port = try #require(ingest.runtime.httpPort)
+    let health = await HTTPProbe.get("http://127.0.0.1:\(port)/healthz")
+    #expect(health.status == 200 && health.body.contains(#""status":"ok""#))
+    let metrics = await HTTPProbe.get("http://127.0.0.1:\(port)/metrics")
+    #expect(metrics.status == 200)
+    #expect(metrics.body.contains(#"ingest_rejected_total{reason="missing_reason"}"#))
+    #expect(metrics.body.contains(#"ingest_alert_events_total{kind="triggered"}"#))
+
     let counts = try ingest.runtime.store.read { db in (try AlertRecords.count(db), try AlertRecords.count(db, status: .resolved)) }
     #expect(counts == (1, 1))
     try await publisher.flush()
     publisher.stop()
-    recorder.stop()
+    // A graceful stop leaves "offline" retained on the status topic.
+    let status = try BusRecorder(broker: broker, topics: ["alerting/status/ingest"])
     await ingest.stop()
+    try await status.wait(timeout: 10, "offline") { $0.last.map { String(decoding: $0.payload, as: UTF8.self) } == "offline" }
+    status.stop()
+    recorder.stop()
     broker.stop()
 }

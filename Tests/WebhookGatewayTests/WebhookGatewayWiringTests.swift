@@ -1,0 +1,111 @@
+// The webhook gateway over a real broker and a real HTTP receiver: signed POSTs, retries, receipts, and no second
+// delivery of a dispatch after a redelivery or a restart.
+import Contracts
+import Foundation
+import HTTPClient
+import ServiceKit
+import Testing
+import TestSupport
+import WebhookGateway
+
+private let secret = "gateway-test-secret"
+
+private func dispatch(_ id: String, webhook: String) -> Envelope<DispatchRequest> {
+    let alert = Alert(id: "alert-\(id)", tenant: "acme", dedupKey: id, severity: .error, summary: "Alert \(id)", service: "press-line",
+                      createdAt: Date())
+    let request = DispatchRequest(dispatchId: id, kind: .notify, event: .triggered, channel: "webhook",
+                                  recipient: Recipient(kind: .service, service: "press-line", address: webhook),
+                                  title: "[ERROR] Alert \(id)", body: "Alert \(id)", severity: .error, alert: alert)
+    return Envelope(id: id, source: "alerting/router", tenant: "acme", data: request)
+}
+
+private func startGateway(_ config: URL, _ dataDir: URL, _ broker: MosquittoBroker, environment: [String: String]) async throws -> InProcessService {
+    let delivery = WebhookDelivery(retry: RetryPolicy(maxAttempts: 4, baseDelay: 0.02, maxDelay: 0.1), timeout: 5, environment: environment)
+    let gateway = InProcessService(runtime: try WebhookGatewayService.makeRuntime(
+        options: try InProcessService.options(config: config, dataDir: dataDir, broker: broker, clientID: "gateway-under-test"))) {
+        try await WebhookGatewayService.run($0, delivery: delivery, threads: 2, installSignalHandlers: false)
+    }
+    try await gateway.waitUntilConnected()
+    return gateway
+}
+
+private func receipts(_ recorder: BusRecorder) -> [String: DeliveryReceipt] {
+    var byID: [String: DeliveryReceipt] = [:]
+    for message in recorder.messages(on: "alerting/receipts/") {
+        if let receipt = try? Envelope<DeliveryReceipt>.decode(message.payload).data { byID[receipt.dispatchId] = receipt }
+    }
+    return byID
+}
+
+@Test(.timeLimit(.minutes(2)))
+func gatewayDeliversRetriesAndReportsOverTheBus() async throws {
+    let directory = temporaryDirectory("gateway-wiring")
+    let broker = try MosquittoBroker()
+    // The first request for "flaky" fails twice with 503, then succeeds; "broken" is always refused with 400.
+    let receiver = try await TestHTTPServer.start { request in
+        let id = request.header("webhook-id") ?? ""
+        if id == "broken" { return ScriptedHTTPResponse(status: 400) }
+        return .ok
+    }
+    let flakyAttempts = Counter()
+    receiver.responder = { request in
+        switch request.header("webhook-id") {
+        case "broken": return ScriptedHTTPResponse(status: 400)
+        case "flaky": return flakyAttempts.next() <= 2 ? ScriptedHTTPResponse(status: 503) : .ok
+        default: return .ok
+        }
+    }
+    let config = try TestConfig.write(TestConfig.singleWebhook(receiverURL: receiver.url, secretEnv: "GATEWAY_SECRET"), in: directory)
+    let recorder = try BusRecorder(broker: broker, topics: ["alerting/receipts/#"])
+    let publisher = try BusPublisher(broker: broker)
+    let dataDir = directory.appendingPathComponent("gateway")
+    var gateway = try await startGateway(config, dataDir, broker, environment: ["GATEWAY_SECRET": secret])
+
+    for id in ["ok-1", "flaky", "broken"] { publisher.publish("alerting/dispatch/webhook/acme", try dispatch(id, webhook: "receiver").encoded()) }
+    publisher.publish("alerting/dispatch/webhook/acme", try dispatch("ok-1", webhook: "receiver").encoded())  // a redelivery
+    publisher.publish("alerting/dispatch/webhook/acme", try dispatch("off", webhook: "disabled-one").encoded())
+    try await publisher.flush()
+    try await recorder.wait(timeout: 20, "receipts") { _ in receipts(recorder).count >= 4 }
+
+    let byID = receipts(recorder)
+    #expect(byID["ok-1"]?.status == .sent && byID["ok-1"]?.httpStatus == 200 && byID["ok-1"]?.attempt == 1)
+    #expect(byID["flaky"]?.status == .sent && byID["flaky"]?.attempt == 3, "two 503s retried, the third attempt succeeds")
+    #expect(byID["broken"]?.status == .failed && byID["broken"]?.httpStatus == 400 && byID["broken"]?.attempt == 1)
+    #expect(byID["off"]?.status == .failed && byID["off"]?.error?.contains("disabled") == true)
+    let hooks = receiver.requests.filter { $0.path == "/hook" }
+    #expect(hooks.filter { $0.header("webhook-id") == "ok-1" }.count == 1, "a redelivered dispatch is not sent twice")
+    #expect(hooks.allSatisfy { request in
+        WebhookSigner(secret: secret).verify(id: request.header("webhook-id") ?? "", timestamp: Int(request.header("webhook-timestamp") ?? "") ?? 0,
+                                             body: request.body, signatureHeader: request.header("webhook-signature") ?? "")
+    })
+    let body = try #require(hooks.first { $0.header("webhook-id") == "ok-1" }?.body)
+    let json = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+    #expect(json["type"] as? String == "alert.triggered")
+    #expect(((json["data"] as? [String: Any])?["alert"] as? [String: Any])?["dedup_key"] as? String == "ok-1")
+
+    // After a restart, the same dispatch again is still not sent; a new one is.
+    await gateway.stop()
+    let before = receiver.requests.count
+    gateway = try await startGateway(config, dataDir, broker, environment: [:])
+    publisher.publish("alerting/dispatch/webhook/acme", try dispatch("ok-1", webhook: "receiver").encoded())
+    publisher.publish("alerting/dispatch/webhook/acme", try dispatch("unsigned", webhook: "receiver").encoded())
+    try await publisher.flush()
+    try await recorder.wait(timeout: 20, "the receipt after restart") { _ in receipts(recorder)["unsigned"] != nil }
+    // Without its secret in the environment the webhook is unavailable, and the receipt says which variable is missing.
+    #expect(receipts(recorder)["unsigned"]?.status == .failed)
+    #expect(receipts(recorder)["unsigned"]?.error?.contains("GATEWAY_SECRET") == true)
+    #expect(receiver.requests.count == before)
+
+    publisher.stop()
+    recorder.stop()
+    await gateway.stop()
+    receiver.stop()
+    broker.stop()
+}
+
+/// A thread-safe count for scripted responders.
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func next() -> Int { lock.withLock { value += 1; return value } }
+}
