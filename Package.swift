@@ -9,6 +9,8 @@ let package = Package(
         .executable(name: "ingest", targets: ["IngestMain"]),
         .executable(name: "router", targets: ["RouterMain"]),
         .executable(name: "webhook-gateway", targets: ["WebhookGatewayMain"]),
+        .executable(name: "escalator", targets: ["EscalatorMain"]),
+        .executable(name: "bench", targets: ["Bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -20,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
     ],
     targets: [
         // C libraries behind thin shims.
@@ -57,6 +60,11 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Shared/ServiceKit"),
 
+        .target(name: "Directory", dependencies: [
+            "Config", "Contracts",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], path: "Shared/Directory"),
+
         // Services: logic library + thin executable.
         .target(name: "Ingest", dependencies: ["ServiceKit", "Contracts", "Config", "Store", "MQTT",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -64,7 +72,7 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ], path: "Services/ingest", exclude: ["Main"]),
         .executableTarget(name: "IngestMain", dependencies: ["Ingest", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/ingest/Main"),
-        .target(name: "Router", dependencies: ["ServiceKit", "Contracts", "Config", "Store", "MQTT",
+        .target(name: "Router", dependencies: ["ServiceKit", "Contracts", "Config", "Store", "MQTT", "Directory",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
@@ -81,6 +89,24 @@ let package = Package(
         .executableTarget(name: "WebhookGatewayMain", dependencies: ["WebhookGateway", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Services/webhook-gateway/Main"),
 
+        .target(name: "Escalator", dependencies: ["ServiceKit", "Contracts", "Config", "Store", "MQTT",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Services/escalator", exclude: ["Main"]),
+        .executableTarget(name: "EscalatorMain", dependencies: ["Escalator", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Services/escalator/Main"),
+
+        // The benchmark: drives the real system over a real broker (scripts/bench).
+        .executableTarget(name: "Bench", dependencies: [
+            "MQTT", "Contracts", "HTTPClient", "Store", "Escalator", "Config", "Directory",
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks"),
+
         // Tests.
         .target(name: "TestSupport", dependencies: ["MQTT", "ServiceKit", "Config", "HTTPClient",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -93,6 +119,8 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TestSupport"]),
         .testTarget(name: "RouterTests", dependencies: ["Router", "TestSupport"]),
         .testTarget(name: "WebhookGatewayTests", dependencies: ["WebhookGateway", "TestSupport"]),
-        .testTarget(name: "SystemTests", dependencies: ["Ingest", "Router", "WebhookGateway", "TestSupport"]),
+        .testTarget(name: "DirectoryTests", dependencies: ["Directory"]),
+        .testTarget(name: "EscalatorTests", dependencies: ["Escalator", "TestSupport"]),
+        .testTarget(name: "SystemTests", dependencies: ["Ingest", "Router", "WebhookGateway", "Escalator", "TestSupport"]),
     ]
 )

@@ -1,9 +1,10 @@
 # Shared by scripts/run and scripts/test: system packages and tool paths. Source it, don't run it.
 # shellcheck shell=bash
 
-# The C libraries the package links, the broker the tests start, and its clients.
+# The C libraries the package links, the broker the tests start, and its clients;
+# python3-yaml for broker/make-accounts.sh, which the broker ACL test runs.
 # shellcheck disable=SC2034 # used by the scripts that source this file
-ALERTING_APT_PACKAGES=(mosquitto mosquitto-clients libmosquitto-dev libsqlite3-dev libcurl4-openssl-dev)
+ALERTING_APT_PACKAGES=(mosquitto mosquitto-clients libmosquitto-dev libsqlite3-dev libcurl4-openssl-dev python3-yaml)
 
 log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 

@@ -4,6 +4,7 @@ import Foundation
 
 enum AckParser {
     static func parse(_ payload: Data) -> Result<AckCommand, IntakeRejection> {
+        guard !JSONNesting.exceeds(payload) else { return .failure(JSONNesting.rejection()) }
         let value: JSONValue
         do {
             value = try JSONCoding.decoder().decode(JSONValue.self, from: payload)
@@ -17,7 +18,7 @@ enum AckParser {
             let fields = JSONFields(object)
             let actionText = try fields.requiredString("action")
             guard let action = AckCommand.Action(rawValue: actionText.lowercased()) else {
-                throw IntakeRejection(.unknownAction, "action must be acknowledge, resolve, escalate or note, not \"\(actionText.prefix(40))\"", field: "action")
+                throw IntakeRejection(.unknownAction, "action must be acknowledge, resolve, escalate, note or read, not \"\(actionText.prefix(40))\"", field: "action")
             }
             let reason = try fields.string("reason")
             if action == .escalate, (reason ?? "").allSatisfy(\.isWhitespace) {

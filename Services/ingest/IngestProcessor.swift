@@ -20,7 +20,12 @@ public struct IngestProcessor: MessageProcessor {
     }
 
     public func process(_ message: MQTTMessage, _ context: ProcessingContext) throws {
-        guard let parsed = topics.parse(message.topic) else { return }
+        // No tenant segment (`alerting/in//x`): there is no rejected topic to answer on, so it is only counted.
+        guard let parsed = topics.parse(message.topic) else {
+            metrics.rejected(.invalidTopic)
+            logger.debug("dropped \(message.topic.prefix(200)): no tenant in the topic")
+            return
+        }
         switch parsed.kind {
         case "in": try intake(message, tenantID: parsed.tenant, rest: parsed.rest, context)
         case "ack": try acknowledgement(message, tenantID: parsed.tenant, rest: parsed.rest, context)
@@ -89,6 +94,8 @@ public struct IngestProcessor: MessageProcessor {
         case .failure(let rejection): return try reject(message, tenantID, rejection, context)
         case .success(let value): command = value
         }
+        // `read` marks in-app inbox items; the router keeps the inbox, the alert's lifecycle does not change.
+        if command.action == .read { return }
         if let id = command.id, try !context.firstDelivery(of: "ack:\(id)") { return }
         if let topicUser, let claimed = command.by, claimed != topicUser {
             return try reject(message, tenantID, IntakeRejection(.forbidden, "by \"\(claimed.prefix(40))\" does not match the topic's user \"\(topicUser.prefix(40))\"", field: "by"), context)
@@ -107,6 +114,7 @@ public struct IngestProcessor: MessageProcessor {
         case .resolve: lifecycle = .resolve(by: by, via: via)
         case .escalate: lifecycle = .escalate(by: by, via: via, reason: command.reason ?? "")
         case .note: lifecycle = .note(by: by, via: via, text: command.note ?? "")
+        case .read: return
         }
         try apply(lifecycle, to: alert, tenant: tenantID, dedupKey: alert.dedupKey, context)
     }

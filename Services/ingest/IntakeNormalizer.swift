@@ -12,6 +12,7 @@ public struct IntakeNormalizer: Sendable {
         guard payload.count <= maxPayloadBytes else {
             return .failure(IntakeRejection(.oversize, "payload is \(payload.count) bytes, over the limit of \(maxPayloadBytes)"))
         }
+        guard !JSONNesting.exceeds(payload) else { return .failure(JSONNesting.rejection()) }
         let value: JSONValue
         do {
             value = try JSONCoding.decoder().decode(JSONValue.self, from: payload)

@@ -1,4 +1,5 @@
-// The router's dispatch audit log: each dispatch and what became of it, updated from receipts.
+// The router's dispatch audit log: each dispatch and what became of it, updated from receipts; queries by alert,
+// recipient, channel and time.
 import Contracts
 import Foundation
 import GRDB
@@ -27,32 +28,85 @@ public enum DispatchRecords {
                 CREATE INDEX dispatches_time ON dispatches(tenant, created_at);
                 """)
         },
+        Migration("0202_dispatch_details") { db in
+            // origin: route | targeting | escalation | fallback | service | failover; request: the DispatchRequest JSON
+            // (failover and updates are built from it); failover: the user's next channels, comma-separated.
+            try db.execute(sql: """
+                ALTER TABLE dispatches ADD COLUMN kind TEXT NOT NULL DEFAULT 'notify';
+                ALTER TABLE dispatches ADD COLUMN origin TEXT;
+                ALTER TABLE dispatches ADD COLUMN reason TEXT;
+                ALTER TABLE dispatches ADD COLUMN failover TEXT;
+                ALTER TABLE dispatches ADD COLUMN request BLOB;
+                CREATE INDEX dispatches_recipient ON dispatches(tenant, recipient_user, created_at);
+                CREATE INDEX dispatches_channel ON dispatches(tenant, channel, created_at);
+                """)
+        },
     ]
+
+    /// Statuses of the audit log: the receipt statuses, plus `pending` (published, no receipt yet) and
+    /// `undeliverable` (a targeted user with no usable channel: nothing was sent).
+    public static let undeliverable = "undeliverable"
 
     public struct Row: Sendable, Equatable {
         public var dispatchId: String
         public var tenant: String
         public var alertId: String
+        public var event: String
+        public var kind: String
         public var channel: String
         public var recipient: String
+        public var recipientUser: String?
         public var status: String
         public var attempt: Int
         public var error: String?
+        public var providerRef: String?
+        public var origin: String?
+        public var reason: String?
+        public var failover: [String]
+        public var createdAt: Date
     }
 
-    /// Records a new dispatch as pending; false when this id was recorded before.
-    public static func recordPending(_ db: Database, _ dispatch: DispatchRequest, tenant: String, at now: Date) throws -> Bool {
+    /// Extra facts recorded with a dispatch.
+    public struct Details: Sendable {
+        public var origin: String?
+        public var reason: String?
+        public var failover: [String]
+        public init(origin: String? = nil, reason: String? = nil, failover: [String] = []) {
+            self.origin = origin
+            self.reason = reason
+            self.failover = failover
+        }
+    }
+
+    /// Records a new dispatch as pending (or as `status`); false when this id was recorded before.
+    public static func recordPending(_ db: Database, _ dispatch: DispatchRequest, tenant: String, at now: Date,
+                                     details: Details = Details(), status: String = "pending") throws -> Bool {
         let statement = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO dispatches (dispatch_id, tenant, alert_id, event, channel, recipient, recipient_user, status, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+            INSERT OR IGNORE INTO dispatches (dispatch_id, tenant, alert_id, event, kind, channel, recipient, recipient_user, status,
+                origin, reason, failover, request, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        try statement.execute(arguments: [dispatch.dispatchId, tenant, dispatch.alert.id, dispatch.event.rawValue, dispatch.channel,
-                                          dispatch.recipient.address, dispatch.recipient.user, now.timeIntervalSince1970, now.timeIntervalSince1970])
+        try statement.execute(arguments: [dispatch.dispatchId, tenant, dispatch.alert.id, dispatch.event.rawValue, dispatch.kind.rawValue,
+                                          dispatch.channel, dispatch.recipient.address, dispatch.recipient.user, status,
+                                          details.origin, details.reason, details.failover.isEmpty ? nil : details.failover.joined(separator: ","),
+                                          try JSONCoding.encode(dispatch), now.timeIntervalSince1970, now.timeIntervalSince1970])
         return db.changesCount > 0
     }
 
+    /// Records a targeted user nobody could reach, so the log says so instead of staying silent.
+    public static func recordUndeliverable(_ db: Database, id: String, tenant: String, alertId: String, event: String, user: String,
+                                           origin: String, reason: String, at now: Date) throws {
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO dispatches (dispatch_id, tenant, alert_id, event, channel, recipient, recipient_user, status, origin,
+                reason, error, created_at, updated_at)
+            VALUES (?, ?, ?, ?, 'none', ?, ?, 'undeliverable', ?, ?, ?, ?, ?)
+            """, arguments: [id, tenant, alertId, event, user, user, origin, reason, reason, now.timeIntervalSince1970, now.timeIntervalSince1970])
+    }
+
     /// Applies a receipt. Statuses only move forward (a late `sent` never overwrites `delivered`).
-    public static func apply(_ db: Database, _ receipt: DeliveryReceipt, tenant: String, at now: Date) throws {
+    /// True when the row changed.
+    @discardableResult
+    public static func apply(_ db: Database, _ receipt: DeliveryReceipt, tenant: String, at now: Date) throws -> Bool {
         let statement = try db.cachedStatement(sql: """
             UPDATE dispatches SET status = ?, attempt = MAX(attempt, ?), error = ?, provider_ref = COALESCE(?, provider_ref), updated_at = ?
             WHERE dispatch_id = ? AND tenant = ? AND (CASE status WHEN 'pending' THEN 0 WHEN 'sent' THEN 1 WHEN 'failed' THEN 2
@@ -60,6 +114,7 @@ public enum DispatchRecords {
             """)
         try statement.execute(arguments: [receipt.status.rawValue, receipt.attempt, receipt.error, receipt.providerRef,
                                           now.timeIntervalSince1970, receipt.dispatchId, tenant, rank(receipt.status)])
+        return db.changesCount > 0
     }
 
     static func rank(_ status: DeliveryReceipt.Status) -> Int {
@@ -71,20 +126,76 @@ public enum DispatchRecords {
         }
     }
 
+    /// Marks a user's in-app dispatches of an alert read.
+    public static func markRead(_ db: Database, tenant: String, alertId: String, user: String, at now: Date) throws {
+        try db.execute(sql: """
+            UPDATE dispatches SET status = 'read', updated_at = ?
+            WHERE tenant = ? AND alert_id = ? AND recipient_user = ? AND channel = 'in_app' AND status != 'read'
+            """, arguments: [now.timeIntervalSince1970, tenant, alertId, user])
+    }
+
+    public static func row(_ db: Database, dispatchId: String, tenant: String) throws -> Row? {
+        try Row.fetch(db, sql: "SELECT * FROM dispatches WHERE dispatch_id = ? AND tenant = ?", arguments: [dispatchId, tenant]).first
+    }
+
+    /// The stored request of a dispatch, to build its failover and its updates from.
+    public static func request(_ db: Database, dispatchId: String) throws -> DispatchRequest? {
+        guard let data = try Data.fetchOne(db, sql: "SELECT request FROM dispatches WHERE dispatch_id = ?", arguments: [dispatchId]) else {
+            return nil
+        }
+        return try? JSONCoding.decode(DispatchRequest.self, from: data)
+    }
+
+    /// The first notifications of an alert that reached (or may have reached) someone, with their requests:
+    /// the people and channels a later acknowledge/resolve/escalate updates.
+    public static func notified(_ db: Database, tenant: String, alertId: String) throws -> [(Row, DispatchRequest)] {
+        let rows = try GRDB.Row.fetchAll(db, sql: """
+            SELECT * FROM dispatches WHERE tenant = ? AND alert_id = ? AND kind = 'notify' AND request IS NOT NULL
+                AND status NOT IN ('failed', 'bounced', 'undeliverable') AND COALESCE(origin, '') != 'service'
+            ORDER BY created_at, rowid
+            """, arguments: [tenant, alertId])
+        return rows.compactMap { row in
+            guard let data: Data = row["request"], let request = try? JSONCoding.decode(DispatchRequest.self, from: data) else { return nil }
+            return (Row(row), request)
+        }
+    }
+
     public static func forAlert(_ db: Database, tenant: String, alertId: String) throws -> [Row] {
-        try Row.fetch(db, sql: "SELECT * FROM dispatches WHERE tenant = ? AND alert_id = ? ORDER BY created_at", arguments: [tenant, alertId])
+        try Row.fetch(db, sql: "SELECT * FROM dispatches WHERE tenant = ? AND alert_id = ? ORDER BY created_at, rowid", arguments: [tenant, alertId])
+    }
+
+    /// The audit log of a tenant, filtered by any of recipient user, channel and time (inclusive from, exclusive to).
+    public static func query(_ db: Database, tenant: String, alertId: String? = nil, recipientUser: String? = nil, channel: String? = nil,
+                             from: Date? = nil, to: Date? = nil, limit: Int = 1000) throws -> [Row] {
+        var sql = "SELECT * FROM dispatches WHERE tenant = ?"
+        var arguments: [any DatabaseValueConvertible] = [tenant]
+        if let alertId { sql += " AND alert_id = ?"; arguments.append(alertId) }
+        if let recipientUser { sql += " AND recipient_user = ?"; arguments.append(recipientUser) }
+        if let channel { sql += " AND channel = ?"; arguments.append(channel) }
+        if let from { sql += " AND created_at >= ?"; arguments.append(from.timeIntervalSince1970) }
+        if let to { sql += " AND created_at < ?"; arguments.append(to.timeIntervalSince1970) }
+        sql += " ORDER BY created_at, rowid LIMIT ?"
+        arguments.append(limit)
+        return try Row.fetch(db, sql: sql, arguments: StatementArguments(arguments))
     }
 
     public static func all(_ db: Database) throws -> [Row] {
-        try Row.fetch(db, sql: "SELECT * FROM dispatches ORDER BY created_at", arguments: [])
+        try Row.fetch(db, sql: "SELECT * FROM dispatches ORDER BY created_at, rowid", arguments: [])
     }
 }
 
 extension DispatchRecords.Row {
+    init(_ row: GRDB.Row) {
+        let failover: String? = row["failover"]
+        self.init(dispatchId: row["dispatch_id"], tenant: row["tenant"], alertId: row["alert_id"], event: row["event"],
+                  kind: row["kind"], channel: row["channel"], recipient: row["recipient"], recipientUser: row["recipient_user"],
+                  status: row["status"], attempt: row["attempt"], error: row["error"], providerRef: row["provider_ref"],
+                  origin: row["origin"], reason: row["reason"],
+                  failover: failover.map { $0.split(separator: ",").map(String.init) } ?? [],
+                  createdAt: Date(timeIntervalSince1970: row["created_at"]))
+    }
+
     static func fetch(_ db: Database, sql: String, arguments: StatementArguments) throws -> [Self] {
-        try GRDB.Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-            Self(dispatchId: row["dispatch_id"], tenant: row["tenant"], alertId: row["alert_id"], channel: row["channel"],
-                 recipient: row["recipient"], status: row["status"], attempt: row["attempt"], error: row["error"])
-        }
+        try GRDB.Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.init)
     }
 }

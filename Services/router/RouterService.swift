@@ -2,20 +2,28 @@
 import Config
 import Contracts
 import ServiceKit
+import Store
 
 public enum RouterService {
     public static let name = "router"
     public static let defaultHTTPPort = 8082
 
+    public static let migrations = DispatchRecords.migrations + AlertFacts.migrations + InboxRecords.migrations
+
+    /// Events, escalation steps, receipts, ack commands (for inbox reads) and analytics requests of the tenants
+    /// this instance owns.
     public static func subscriptions(topics: Topics, partition: Partition, config: AlertingConfig) -> [String] {
-        if partition.count == 1 { return [topics.eventsFilter, topics.receiptsFilter] }
+        if partition.count == 1 {
+            return [topics.eventsFilter, topics.escalationsFilter, topics.receiptsFilter, topics.ackFilter, topics.analytics(tenant: "+")]
+        }
         return config.tenants.map(\.id).filter(partition.owns(tenant:)).flatMap { tenant in
-            [topics.events(tenant: tenant, alertId: "+"), topics.receipts(tenant: tenant)]
+            [topics.events(tenant: tenant, alertId: "+"), topics.escalations(tenant: tenant, alertId: "+"), topics.receipts(tenant: tenant),
+             topics.ack(tenant: tenant, alertId: "#"), topics.analytics(tenant: tenant)]
         }
     }
 
     public static func makeRuntime(options: ServiceOptions) throws -> ServiceRuntime {
-        try ServiceRuntime(name: name, options: options, defaultHTTPPort: defaultHTTPPort, migrations: DispatchRecords.migrations,
+        try ServiceRuntime(name: name, options: options, defaultHTTPPort: defaultHTTPPort, migrations: migrations,
                            subscriptions: subscriptions)
     }
 
@@ -23,4 +31,9 @@ public enum RouterService {
         let processor = RouterProcessor(config: runtime.config, topics: runtime.topics, logger: runtime.logger)
         try await runtime.run(processor: processor, installSignalHandlers: installSignalHandlers)
     }
+}
+
+extension Topics {
+    /// Analytics requests of a tenant (request/response; the request names its `reply_to`).
+    public func analytics(tenant: String) -> String { "\(root)/analytics/\(tenant)" }
 }

@@ -1,4 +1,4 @@
-// The delivery threads: blocking libcurl calls stay off the cooperative pool; each thread keeps its own connection.
+// The delivery threads (blocking libcurl calls stay off the cooperative pool; each keeps its own connection) and their recorder.
 import Config
 import Contracts
 import Foundation
@@ -11,12 +11,16 @@ import Store
 
 public final class DeliveryWorkers: Service, @unchecked Sendable {
     let queue = DeliveryQueue()
+    private let finished = FinishedDeliveries()
     private let runtime: ServiceRuntime
     private let delivery: WebhookDelivery
     private let threadCount: Int
     private let sent: Counter
     private let failed: Counter
     private let group = DispatchGroup()
+    private let recorderDone = DispatchGroup()
+    /// Most deliveries recorded in one transaction; bounds the transaction, not the throughput.
+    static let recordBatchLimit = 256
 
     public init(runtime: ServiceRuntime, delivery: WebhookDelivery, threads: Int = 8) {
         self.runtime = runtime
@@ -32,6 +36,13 @@ public final class DeliveryWorkers: Service, @unchecked Sendable {
     }
 
     public func run() async throws {
+        recorderDone.enter()
+        let recorder = Thread { [self] in
+            recordFinished()
+            recorderDone.leave()
+        }
+        recorder.name = "webhook-recorder"
+        recorder.start()
         for index in 0..<threadCount {
             group.enter()
             let thread = Thread { [self] in
@@ -47,41 +58,55 @@ public final class DeliveryWorkers: Service, @unchecked Sendable {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             group.notify(queue: .global()) { continuation.resume() }
         }
+        // Every delivery thread is gone: record what they finished, then let the recorder end.
+        finished.close()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            recorderDone.notify(queue: .global()) { continuation.resume() }
+        }
     }
 
     private func work() {
         let client = HTTPClient()
         while let job = queue.pop() {
             let outcome = delivery.deliver(job, config: runtime.config.current, client: client)
-            record(job, outcome)
+            (outcome.status == .sent ? sent : failed).increment()
+            if outcome.status != .sent {
+                runtime.logger.warning("webhook \(job.dispatch.recipient.address) of tenant \(job.tenant) failed after \(outcome.attempts) attempts: \(outcome.error ?? "")")
+            }
+            finished.push(FinishedDelivery(job: job, outcome: outcome, at: Date()))
         }
     }
 
-    private func record(_ job: DeliveryJob, _ outcome: DeliveryOutcome) {
-        (outcome.status == .sent ? sent : failed).increment()
-        if outcome.status != .sent {
-            runtime.logger.warning("webhook \(job.dispatch.recipient.address) of tenant \(job.tenant) failed after \(outcome.attempts) attempts: \(outcome.error ?? "")")
+    /// The recorder thread: everything finished since its last commit goes into one transaction.
+    private func recordFinished() {
+        while let batch = finished.take(upTo: DeliveryWorkers.recordBatchLimit) {
+            record(batch)
         }
-        let now = Date()
-        let receipt = DeliveryReceipt(dispatchId: job.dispatchId, alertId: job.dispatch.alert.id, channel: job.dispatch.channel,
-                                      status: outcome.status, attempt: max(outcome.attempts, 1), httpStatus: outcome.httpStatus,
-                                      error: outcome.error, recipient: job.dispatch.recipient)
-        // The receipt and the job's end are one transaction, so a crash can neither lose the receipt nor send twice.
+    }
+
+    private func record(_ batch: [FinishedDelivery]) {
+        // A delivery's end and its receipt are one transaction, so a crash can neither lose the receipt nor send twice.
         while true {
             do {
                 let produced = try runtime.store.write { db in
-                    try DeliveryRecords.finish(db, dispatchId: job.dispatchId, status: outcome.status, attempts: outcome.attempts,
-                                               httpStatus: outcome.httpStatus, error: outcome.error, at: now)
-                    return [try Outbox.enqueue(db, topic: runtime.topics.receipts(tenant: job.tenant),
-                                               payload: try Envelope(id: MessageID.derived("receipt", job.dispatchId), source: runtime.source,
-                                                                     tenant: job.tenant, time: now, data: receipt).encoded())]
+                    try batch.map { item in
+                        let job = item.job, outcome = item.outcome
+                        try DeliveryRecords.finish(db, dispatchId: job.dispatchId, status: outcome.status, attempts: outcome.attempts,
+                                                   httpStatus: outcome.httpStatus, error: outcome.error, at: item.at)
+                        let receipt = DeliveryReceipt(dispatchId: job.dispatchId, alertId: job.dispatch.alert.id, channel: job.dispatch.channel,
+                                                      status: outcome.status, attempt: max(outcome.attempts, 1), httpStatus: outcome.httpStatus,
+                                                      error: outcome.error, recipient: job.dispatch.recipient)
+                        return try Outbox.enqueue(db, topic: runtime.topics.receipts(tenant: job.tenant),
+                                                  payload: try Envelope(id: MessageID.derived("receipt", job.dispatchId), source: runtime.source,
+                                                                        tenant: job.tenant, time: item.at, data: receipt).encoded())
+                    }
                 }
                 runtime.health.storeRecovered()
                 runtime.relay.send(produced)
                 return
             } catch {
                 runtime.health.storeFailed(String(describing: error))
-                runtime.logger.error("could not record the delivery of \(job.dispatchId), retrying: \(error)")
+                runtime.logger.error("could not record \(batch.count) deliveries (first \(batch[0].job.dispatchId)), retrying: \(error)")
                 Thread.sleep(forTimeInterval: 1)
             }
         }

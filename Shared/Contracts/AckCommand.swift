@@ -4,6 +4,8 @@ import Foundation
 public struct AckCommand: Codable, Sendable, Equatable {
     public enum Action: String, Codable, Sendable, CaseIterable {
         case acknowledge, resolve, escalate, note
+        /// Marks the alert's in-app inbox items read; only the router acts on it (ingest ignores it).
+        case read
     }
 
     public var action: Action

@@ -25,25 +25,13 @@ public enum JSONCoding {
         return decoder
     }
 
-    /// Encodes with a fresh encoder (JSONEncoder is not Sendable); cheap enough next to a SQLite commit.
-    public static func encode<T: Encodable>(_ value: T) throws -> Data { try encoder().encode(value) }
-    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T { try decoder().decode(type, from: data) }
-}
+    /// One configured instance each, shared by every thread: Foundation's JSONEncoder/JSONDecoder are
+    /// `@unchecked Sendable` (their options sit behind a lock and every call encodes into fresh state), and
+    /// building a new one per message showed up in profiles. Callers that want to change options use
+    /// `encoder()` / `decoder()` for a private copy.
+    private static let sharedEncoder = encoder()
+    private static let sharedDecoder = decoder()
 
-/// RFC 3339 in UTC, written with milliseconds, read with or without fractional seconds or an offset.
-public enum RFC3339 {
-    public static func string(from date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
-    }
-
-    public static func date(from text: String) -> Date? {
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
-        // Offsets other than Z.
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
-    }
+    public static func encode<T: Encodable>(_ value: T) throws -> Data { try sharedEncoder.encode(value) }
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T { try sharedDecoder.decode(type, from: data) }
 }

@@ -57,6 +57,9 @@ func ingestOwnsTheLifecycleOverTheBus() async throws {
     #expect(acknowledged.kind == .acknowledged && acknowledged.by == "bob" && acknowledged.via == "mqtt")
     #expect(acknowledged.alert.acknowledgedBy == "bob")
 
+    // A read mark is for the router's inbox: ingest neither rejects it nor makes an event of it
+    // (the exact lists of rejections and events below would show either).
+    publisher.publish("alerting/ack/acme/\(alertID)/by/bob", #"{"action":"read"}"#)
     // Claims that do not hold are refused with a reason.
     publisher.publish("alerting/ack/acme/\(alertID)/by/bob", #"{"action":"resolve","by":"mallory"}"#)
     publisher.publish("alerting/ack/acme/\(alertID)", #"{"action":"resolve","by":"mallory"}"#)

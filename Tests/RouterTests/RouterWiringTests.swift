@@ -74,14 +74,24 @@ func routerDispatchesAndAuditsOverTheBus() async throws {
     let deadline = Date().addingTimeInterval(10)
     var rows: [DispatchRecords.Row] = []
     while Date() < deadline {
-        rows = try router.runtime.store.read { try DispatchRecords.forAlert($0, tenant: "acme", alertId: "a1") }
+        rows = try router.runtime.store.read { try DispatchRecords.forAlert($0, tenant: "acme", alertId: "a1") }.filter { $0.channel == "webhook" }
         if rows.first?.status == "delivered" { break }
         try await Task.sleep(nanoseconds: 50_000_000)
     }
     try await Task.sleep(nanoseconds: 300_000_000)
     rows = try router.runtime.store.read { try DispatchRecords.forAlert($0, tenant: "acme", alertId: "a1") }
+    // bob owns the service but no e-mail provider is configured: recorded as undeliverable, not silently skipped.
+    #expect(rows.map(\.status).sorted() == ["delivered", "undeliverable"])
+    rows = rows.filter { $0.channel == "webhook" }
     #expect(rows.count == 1)
     #expect(rows.first?.status == "delivered")
+
+    // Analytics as Prometheus metrics, with bounded labels only.
+    let port = try #require(router.runtime.httpPort)
+    let metrics = await HTTPProbe.get("http://127.0.0.1:\(port)/metrics").body
+    #expect(metrics.contains(#"router_alert_events_total{kind="triggered"}"#))
+    #expect(metrics.contains(#"router_dispatches_total{channel="webhook"}"#))
+    #expect(!metrics.contains("a1"), "no alert id in any label")
 
     publisher.stop()
     recorder.stop()

@@ -28,6 +28,12 @@ import TestSupport
         #expect(Set(hooks.compactMap { $0.header("webhook-id") }).count == 1000)
         #expect(hooks.allSatisfy(SystemHarness.signatureIsValid), "every request carries a valid Standard Webhooks signature")
         #expect(system.receiver.requests.filter { $0.path == "/disabled" }.isEmpty, "a disabled webhook gets nothing")
+
+        // SIGTERM is the graceful path: the router flushes and leaves "offline" retained (a kill -9 leaves it to the last will).
+        system.router.terminate()
+        try await system.status.wait(timeout: 10, "router offline") { messages in
+            messages.last { $0.topic == "alerting/status/router" }.map { String(decoding: $0.payload, as: UTF8.self) } == "offline"
+        }
         publisher.stop()
         await system.stop()
     }

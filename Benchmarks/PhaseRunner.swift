@@ -1,0 +1,131 @@
+// Runs one load phase against one system: open-loop at a fixed rate, or as fast as the system accepts; then measures.
+import Foundation
+import Histogram
+
+enum Load: Sendable, CustomStringConvertible {
+    /// Sends on a clock schedule and never waits for the system: latency is measured from the intended send time.
+    case fixedRate(Int)
+    /// Keeps `window` messages unaccepted by the system (unacknowledged publishes, queued POSTs) at all times.
+    case maxRate(window: Int)
+
+    var description: String {
+        switch self {
+        case .fixedRate(let rate): "\(rate.formatted())/s open loop"
+        case .maxRate: "max rate"
+        }
+    }
+}
+
+struct PhaseResult: Sendable {
+    let system: String
+    let load: Load
+    let sent: Int
+    let delivered: Int
+    /// Milliseconds.
+    let p50: Double, p99: Double, p999: Double, max: Double
+    /// Delivered / (last receipt − first intended send).
+    let throughput: Double
+    let usage: [ProcessUsage]
+}
+
+struct PhaseRunner {
+    let ledger: DeliveryLedger
+    let sampler: ProcessSampler
+    /// Give up waiting once nothing new arrived for this long.
+    var idleTimeout: Double = 20
+
+    func run(_ load: Load, count: Int, on system: SystemUnderTest) -> PhaseResult {
+        let range = ledger.reserve(count)
+        sampler.begin()
+        switch load {
+        case .fixedRate(let rate): sendOnSchedule(range, rate: rate, to: system)
+        case .maxRate(let window): sendFlat(range, window: window, to: system)
+        }
+        waitForDeliveries(range)
+        let usage = sampler.end()
+        return measure(range, load: load, system: system.name, usage: usage)
+    }
+
+    /// Warm-up: connections, caches, SQLite pages; not measured.
+    func warmUp(_ system: SystemUnderTest, count: Int) {
+        let range = ledger.reserve(count)
+        sendOnSchedule(range, rate: 500, to: system)
+        waitForDeliveries(range)
+    }
+
+    private func sendOnSchedule(_ range: Range<Int>, rate: Int, to system: SystemUnderTest) {
+        let start = monotonicNanos() + 1_000_000
+        let interval = 1_000_000_000 / Double(rate)
+        var next = range.lowerBound
+        while next < range.upperBound {
+            let now = monotonicNanos()
+            var batch: [(seq: Int, sentNanos: UInt64)] = []
+            while next < range.upperBound {
+                let due = start + UInt64(Double(next - range.lowerBound) * interval)
+                guard due <= now else { break }
+                ledger.markSent(next, at: due)
+                batch.append((next, due))
+                next += 1
+            }
+            if !batch.isEmpty { system.send(batch) }
+            if next < range.upperBound {
+                sleep(untilNanos: start + UInt64(Double(next - range.lowerBound) * interval))
+            }
+        }
+    }
+
+    private func sendFlat(_ range: Range<Int>, window: Int, to system: SystemUnderTest) {
+        var next = range.lowerBound
+        while next < range.upperBound {
+            let room = window - system.backlog
+            guard room > 0 else {
+                usleep(200)
+                continue
+            }
+            let now = monotonicNanos()
+            let end = Swift.min(range.upperBound, next + Swift.min(room, 200))
+            let batch = (next..<end).map { (seq: $0, sentNanos: now) }
+            for item in batch { ledger.markSent(item.seq, at: now) }
+            system.send(batch)
+            next = end
+        }
+    }
+
+    private func waitForDeliveries(_ range: Range<Int>) {
+        var last = -1
+        var lastProgress = Date()
+        while true {
+            let arrived = ledger.receivedCount(in: range)
+            if arrived == range.count { return }
+            if arrived != last {
+                last = arrived
+                lastProgress = Date()
+            } else if Date().timeIntervalSince(lastProgress) > idleTimeout {
+                return
+            }
+            usleep(20_000)
+        }
+    }
+
+    private func measure(_ range: Range<Int>, load: Load, system: String, usage: [ProcessUsage]) -> PhaseResult {
+        var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1_000, highestTrackableValue: 3_600_000_000_000,
+                                          numberOfSignificantValueDigits: .three)
+        let times = ledger.times(in: range)
+        var firstSent = UInt64.max
+        var lastReceived: UInt64 = 0
+        var delivered = 0
+        for (sent, received) in times where sent > 0 {
+            firstSent = Swift.min(firstSent, sent)
+            guard received > 0 else { continue }
+            delivered += 1
+            lastReceived = Swift.max(lastReceived, received)
+            _ = histogram.record(received > sent ? received - sent : 0)
+        }
+        let milliseconds = { (nanos: UInt64) in Double(nanos) / 1e6 }
+        let span = lastReceived > firstSent ? Double(lastReceived - firstSent) / 1e9 : 0
+        return PhaseResult(system: system, load: load, sent: range.count, delivered: delivered,
+                           p50: milliseconds(histogram.valueAtPercentile(50)), p99: milliseconds(histogram.valueAtPercentile(99)),
+                           p999: milliseconds(histogram.valueAtPercentile(99.9)), max: milliseconds(histogram.max),
+                           throughput: span > 0 ? Double(delivered) / span : 0, usage: usage)
+    }
+}

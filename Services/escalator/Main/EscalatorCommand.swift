@@ -1,0 +1,29 @@
+// The escalator executable: every escalation timer, durable across restarts.
+import ArgumentParser
+import Config
+import Escalator
+import ServiceKit
+
+@main
+struct EscalatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "escalator",
+        abstract: "Owns every escalation timer: policy steps, role and top escalation, deadline thresholds, manual escalation.")
+
+    @OptionGroup var options: ServiceOptions
+
+    @Option(name: .customLong("expire-after"), help: "An open alert this old with nobody left to escalate to expires (e.g. 7d).")
+    var expireAfter: String = "7d"
+
+    func validate() throws {
+        guard let duration = ConfigDuration(parsing: expireAfter), duration.seconds > 0 else {
+            throw ValidationError("--expire-after must be a duration > 0 like 12h or 7d")
+        }
+    }
+
+    func run() async throws {
+        ServiceOptions.bootstrapLogging(level: options.level)
+        let horizon = ConfigDuration(parsing: expireAfter)?.seconds ?? EscalationRules.defaultHorizon
+        try await EscalatorService.run(options: options, horizon: horizon)
+    }
+}

@@ -1,0 +1,36 @@
+// Seed 000's channel choice for one user: an override list or the user's priority list, first_available or all.
+import Config
+
+public enum ChannelChoice {
+    public enum Mode: Sendable, Equatable {
+        /// The user's own `channel_mode`.
+        case user
+        /// Every channel of the list (a route's explicit `channels`: one delivery per user × channel, seed 001).
+        case each
+    }
+
+    /// The user's deliveries, or nil (undeliverable) when no channel of the list reaches them.
+    /// - Parameters:
+    ///   - override: a route's or step's `channels`, replacing the user's own list.
+    ///   - skip: channels handled another way (Slack posted to a channel once).
+    public static func choose(for user: User, override: [ChannelName]?, mode: Mode, directory: TenantDirectory,
+                              skip: Set<ChannelName> = []) -> UserDelivery? {
+        var seen = Set<ChannelName>()
+        let list = (override ?? user.channels ?? User.defaultChannels).filter { seen.insert($0).inserted && !skip.contains($0) }
+        let usable = list.filter { user.address(for: $0) != nil && directory.isAvailable($0) }
+        guard let first = usable.first else { return nil }
+        if mode == .each || user.channelMode == .all { return UserDelivery(user: user.id, channels: usable) }
+        return UserDelivery(user: user.id, channels: [first], failover: Array(usable.dropFirst()))
+    }
+
+    /// Why a user has no usable channel, for the audit log.
+    public static func whyUndeliverable(_ user: User, override: [ChannelName]?, directory: TenantDirectory) -> String {
+        let list = override ?? user.channels ?? User.defaultChannels
+        if list.isEmpty { return "no channels listed" }
+        let parts = list.map { channel -> String in
+            if user.address(for: channel) == nil { return "\(channel): no address" }
+            return "\(channel): not configured"
+        }
+        return parts.joined(separator: ", ")
+    }
+}

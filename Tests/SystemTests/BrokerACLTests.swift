@@ -1,0 +1,142 @@
+// No one gets in: the production broker files let each account publish and read only its own topics.
+import Foundation
+import MQTT
+import Testing
+import TestSupport
+
+@Suite(.serialized) struct BrokerACLTests {
+    /// (account, topic, allowed): a publish the ACL must let through or stop.
+    static let publishes: [(String, String, Bool)] = [
+        // Devices: only their own tenant's intake and integration health.
+        ("acme", "alerting/in/acme/plc-1", true),
+        ("acme", "integrations/health/acme/erp", true),
+        ("acme", "alerting/in/globex/plc-1", false),
+        ("acme", "integrations/health/globex/erp", false),
+        ("acme", "alerting/dispatch/webhook/acme", false),
+        ("acme", "alerting/ack/acme/a1", false),
+        ("acme", "alerting/ack/acme/a1/by/alice", false),
+        ("acme", "alerting/alerts/acme/a1", false),
+        ("acme", "alerting/events/acme/a1", false),
+        ("acme", "alerting/status/ingest", false),
+        // People: acknowledge only as themselves.
+        ("acme.alice", "alerting/ack/acme/a1/by/alice", true),
+        ("acme.alice", "alerting/ack/acme/a1/by/bob", false),
+        ("acme.alice", "alerting/ack/acme/a1", false),
+        ("acme.alice", "alerting/ack/globex/a1/by/alice", false),
+        ("acme.alice", "alerting/in/acme/x", false),
+        // Services: their own outputs only.
+        ("ingest", "alerting/events/acme/a1", true),
+        ("ingest", "alerting/alerts/acme/a1", true),
+        ("ingest", "alerting/rejected/acme", true),
+        ("ingest", "alerting/status/ingest", true),
+        ("ingest", "alerting/dispatch/webhook/acme", false),
+        ("ingest", "alerting/status/router", false),
+        ("ingest", "alerting/escalations/acme/a1", false),
+        ("router", "alerting/dispatch/webhook/acme", true),
+        ("router", "alerting/inbox/acme/alice", true),
+        ("router", "alerting/alerts/acme/a1", false),
+        ("router", "alerting/events/acme/a1", false),
+        ("router", "alerting/ack/acme/a1", false),
+        ("webhook-gateway", "alerting/receipts/acme", true),
+        ("webhook-gateway", "alerting/ack/acme/a1", true),
+        ("webhook-gateway", "alerting/dispatch/webhook/acme", false),
+        ("webhook-gateway", "alerting/alerts/acme/a1", false),
+        ("webhook-gateway", "alerting/in/acme/x", false),
+        ("escalator", "alerting/escalations/acme/a1", true),
+        ("escalator", "alerting/events/acme/a1", false),
+        ("escalator", "alerting/dispatch/sms/acme", false),
+        ("ops", "alerting/in/acme/x", false),
+        ("ops", "alerting/ack/acme/a1", false),
+    ]
+
+    @Test(.timeLimit(.minutes(2)))
+    func eachAccountPublishesOnlyWhereTheACLAllows() async throws {
+        let broker = try ProductionBroker()
+        let ops = try AccountClient(broker, account: "ops", subscriptions: ["alerting/#", "integrations/#"])
+        try await ops.client.waitUntilConnected(timeout: 10)
+        try await Task.sleep(nanoseconds: 300_000_000)
+        var clients: [String: AccountClient] = [:]
+        for account in Set(Self.publishes.map(\.0)) {
+            let client = try AccountClient(broker, account: account)
+            try await client.client.waitUntilConnected(timeout: 10)
+            clients[account] = client
+        }
+        for (index, (account, topic, _)) in Self.publishes.enumerated() { clients[account]!.publish(topic, "probe-\(index)") }
+        for client in clients.values { try await client.flush() }
+        let allowed = Self.publishes.enumerated().filter { $0.element.2 }.map { "probe-\($0.offset)" }
+        let deadline = Date().addingTimeInterval(10)
+        while Set(ops.messages.map { String(decoding: $0.payload, as: UTF8.self) }).isSuperset(of: allowed) == false, Date() < deadline {
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        // A denied publish is acknowledged (MQTT v5: reason 0x87) and dropped; give a stray one time to show up.
+        try await Task.sleep(nanoseconds: 500_000_000)
+        let seen = Set(ops.messages.map { String(decoding: $0.payload, as: UTF8.self) })
+        for (index, (account, topic, shouldPass)) in Self.publishes.enumerated() {
+            #expect(seen.contains("probe-\(index)") == shouldPass, "\(account) publishing to \(topic) should be \(shouldPass ? "allowed" : "denied")")
+        }
+        clients.values.forEach { $0.stop() }
+        ops.stop()
+        broker.stop()
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func eachAccountReadsOnlyItsOwnTopics() async throws {
+        let broker = try ProductionBroker()
+        // Every reader asks for more than it may have; the broker must hand it only what the ACL grants.
+        let greedy = ["alerting/#", "alerting/alerts/#", "alerting/alerts/globex/#", "alerting/alerts/acme/#",
+                      "alerting/inbox/#", "alerting/inbox/acme/alice", "alerting/dispatch/#", "alerting/dispatch/webhook/+",
+                      "integrations/#"]
+        let readers = try ["acme", "acme.alice", "globex", "webhook-gateway", "escalator"].map {
+            try AccountClient(broker, account: $0, subscriptions: greedy)
+        }
+        for reader in readers { try await reader.client.waitUntilConnected(timeout: 10) }
+        try await Task.sleep(nanoseconds: 500_000_000)
+        let ingest = try AccountClient(broker, account: "ingest")
+        let router = try AccountClient(broker, account: "router")
+        let monitor = try AccountClient(broker, account: "acme")
+        for client in [ingest, router, monitor] { try await client.client.waitUntilConnected(timeout: 10) }
+        ingest.publish("alerting/alerts/acme/a1", "acme-state")
+        ingest.publish("alerting/alerts/globex/g1", "globex-state")
+        router.publish("alerting/inbox/acme/alice", "alice-inbox")
+        router.publish("alerting/inbox/acme/bob", "bob-inbox")
+        router.publish("alerting/dispatch/webhook/acme", "webhook-dispatch")
+        router.publish("alerting/dispatch/sms/acme", "sms-dispatch")
+        monitor.publish("integrations/health/acme/erp", "acme-health")
+        for client in [ingest, router, monitor] { try await client.flush() }
+        let expected: [String: Set<String>] = [
+            "acme": ["acme-state"],
+            "acme.alice": ["acme-state", "alice-inbox"],
+            "globex": ["globex-state"],
+            "webhook-gateway": ["webhook-dispatch"],
+            "escalator": [],
+        ]
+        let deadline = Date().addingTimeInterval(10)
+        func received(_ reader: AccountClient) -> Set<String> { Set(reader.messages.map { String(decoding: $0.payload, as: UTF8.self) }) }
+        while readers.contains(where: {
+            !received($0).isSuperset(of: expected[$0.client.settings.username!]!)
+        }), Date() < deadline {
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        try await Task.sleep(nanoseconds: 500_000_000)
+        for reader in readers {
+            let account = reader.client.settings.username!
+            #expect(received(reader) == expected[account]!, "\(account) read \(received(reader).sorted())")
+        }
+        (readers + [ingest, router, monitor]).forEach { $0.stop() }
+        broker.stop()
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aWrongPasswordOrNoAccountCannotConnect() async throws {
+        let broker = try ProductionBroker()
+        let wrong = try AccountClient(broker, account: "acme", password: "not-the-password")
+        let unknown = try AccountClient(broker, account: "mallory", password: "whatever")
+        let right = try AccountClient(broker, account: "acme")
+        try await right.client.waitUntilConnected(timeout: 10)
+        try await Task.sleep(nanoseconds: 1_000_000_000)
+        #expect(!wrong.client.isConnected)
+        #expect(!unknown.client.isConnected)
+        [wrong, unknown, right].forEach { $0.stop() }
+        broker.stop()
+    }
+}
