@@ -16,7 +16,9 @@ import Yams
     }
 
     @Test func exampleIsTheProductCopy() throws {
-        let product = URL(fileURLWithPath: "/work/shared/product/alerting.example.yaml")
+        // shared/ sits beside the repository (here and in CI's clone).
+        let product = URL(fileURLWithPath: Fixtures.examplePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/product/alerting.example.yaml")
         guard FileManager.default.fileExists(atPath: product.path) else { return }
         #expect(try Data(contentsOf: product) == Data(contentsOf: URL(fileURLWithPath: Fixtures.examplePath)))
     }
