@@ -4,18 +4,8 @@ import Foundation
 
 enum AckParser {
     static func parse(_ payload: Data) -> Result<AckCommand, IntakeRejection> {
-        guard !JSONNesting.exceeds(payload) else { return .failure(JSONNesting.rejection()) }
-        let value: JSONValue
-        do {
-            value = try JSONCoding.decoder().decode(JSONValue.self, from: payload)
-        } catch {
-            return .failure(IntakeRejection(.malformedJSON, "payload is not valid JSON"))
-        }
-        guard case .object(let object) = value else {
-            return .failure(IntakeRejection(.notAnObject, "payload must be a JSON object, not \(value.typeName)"))
-        }
         do throws(IntakeRejection) {
-            let fields = JSONFields(object)
+            let fields = JSONFields(try JSONFields.object(from: payload))
             let actionText = try fields.requiredString("action")
             guard let action = AckCommand.Action(rawValue: actionText.lowercased()) else {
                 throw IntakeRejection(.unknownAction, "action must be acknowledge, resolve, escalate, note or read, not \"\(actionText.prefix(40))\"", field: "action")

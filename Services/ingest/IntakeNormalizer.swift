@@ -12,17 +12,8 @@ public struct IntakeNormalizer: Sendable {
         guard payload.count <= maxPayloadBytes else {
             return .failure(IntakeRejection(.oversize, "payload is \(payload.count) bytes, over the limit of \(maxPayloadBytes)"))
         }
-        guard !JSONNesting.exceeds(payload) else { return .failure(JSONNesting.rejection()) }
-        let value: JSONValue
-        do {
-            value = try JSONCoding.decoder().decode(JSONValue.self, from: payload)
-        } catch {
-            return .failure(IntakeRejection(.malformedJSON, "payload is not valid JSON: \(IntakeNormalizer.describe(error))"))
-        }
-        guard case .object(let object) = value else {
-            return .failure(IntakeRejection(.notAnObject, "payload must be a JSON object, not \(value.typeName)"))
-        }
         do throws(IntakeRejection) {
+            let object = try JSONFields.object(from: payload)
             if AlertmanagerShape.matches(object) { return .success(try AlertmanagerShape.parse(object).map(Self.clean)) }
             if PagerDutyShape.matches(object) { return .success([Self.clean(try PagerDutyShape.parse(object))]) }
             return .success([Self.clean(try NativeShape.parse(object))])

@@ -13,6 +13,21 @@ struct JSONFields {
 
     func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
+    /// The payload as a JSON object, or the rejection that says why not: nested too deeply, not JSON, not an object.
+    static func object(from payload: Data) throws(IntakeRejection) -> [String: JSONValue] {
+        guard !JSONNesting.exceeds(payload) else { throw JSONNesting.rejection() }
+        let value: JSONValue
+        do {
+            value = try JSONCoding.decode(JSONValue.self, from: payload)
+        } catch {
+            throw IntakeRejection(.malformedJSON, "payload is not valid JSON: \(IntakeNormalizer.describe(error))")
+        }
+        guard case .object(let object) = value else {
+            throw IntakeRejection(.notAnObject, "payload must be a JSON object, not \(value.typeName)")
+        }
+        return object
+    }
+
     /// A string field; nil when absent or null.
     func string(_ key: String) throws(IntakeRejection) -> String? {
         switch object[key] {

@@ -4,7 +4,8 @@ import Foundation
 
 extension ConfigStore {
     /// Reloads on SIGHUP and whenever the file's modification time, size or file number
-    /// changes (checked every `pollInterval` seconds: simple, and works on every file system).
+    /// changes (checked every `pollInterval` seconds: simple, and works on every file system);
+    /// a change is applied once it has held for one poll, so a half-written file is never read.
     /// SIGHUP's default action (terminating the process) is switched off for good.
     public func startWatching(pollInterval: Double = 1.0) {
         lock.withLock {
@@ -35,8 +36,16 @@ extension ConfigStore {
 
     private func reloadIfFileChanged() {
         let now = FileStamp(path: path)
-        // An invalid file is reported once per change, not once per poll.
-        guard lock.withLock({ now != stamp }) else { return }
-        reload()
+        // An invalid file is reported once per change, not once per poll; and a file still being written
+        // (an editor saving in place truncates first) is read only once two polls agree on it.
+        let settled = lock.withLock { () -> Bool in
+            guard now != stamp else {
+                settlingStamp = nil
+                return false
+            }
+            defer { settlingStamp = now }
+            return now == settlingStamp
+        }
+        if settled { reload() }
     }
 }

@@ -19,6 +19,8 @@ public final class ConfigStore: @unchecked Sendable {
     private var failed = 0
     private var warnedSecrets: Set<SecretReference> = []
     var stamp: FileStamp?
+    /// A change seen by the last poll, applied once the next poll sees the file unchanged (the save is complete).
+    var settlingStamp: FileStamp?
     var pollTimer: (any DispatchSourceTimer)?
 
     /// Loads the file; throws `ConfigErrors` (after logging them) when it is invalid.
