@@ -204,7 +204,30 @@ struct TenantValidator {
         }
         if targeting.mode == .specificUsers && targeting.specificUsers.isEmpty && targeting.specificRoles.isEmpty {
             v.fail("\(path).mode", "specific_users needs specific_users or specific_roles")
+        } else if tenant.enabled, !tenant.users.isEmpty, incidentCandidates().isEmpty, fallbackAdmins().isEmpty {
+            v.fail("\(path).mode", "incident targeting notifies nobody (no user it selects takes incident notifications) and the tenant has no admins to fall back to")
         }
+    }
+
+    /// Everyone incident targeting could ever select, whatever the alert: an empty set means an alert without a route reaches nobody.
+    private func incidentCandidates() -> [User] {
+        let targeting = tenant.incidentTargeting
+        var ids = Set(targeting.priorityUsers)
+        ids.formUnion(tenant.users.filter { !Set($0.roles).isDisjoint(with: targeting.specificRoles) }.map(\.id))
+        switch targeting.mode {
+        case .usersWithServices: ids.formUnion(tenant.services.flatMap(\.owners))
+        case .allMembers: ids.formUnion(tenant.users.map(\.id))
+        case .specificUsers: ids.formUnion(targeting.specificUsers)
+        }
+        return tenant.users.filter { user in
+            ids.contains(user.id) && user.receiveIncidentNotifications && (targeting.includeViewers || !user.roles.contains("viewer"))
+        }
+    }
+
+    /// Who an alert that resolves to nobody goes to: the tenant's admins, as integration notifications name them.
+    private func fallbackAdmins() -> [User] {
+        let admins = tenant.integrationNotifications.admins
+        return tenant.users.filter { user in admins.users.contains(user.id) || admins.role.map(user.roles.contains) == true }
     }
 
     private func checkDeadlineEscalation(_ v: inout ConfigValidator) {

@@ -91,6 +91,7 @@ import Yams
                   - {id: full, email: f@example.test, phone: "+15550000001", whatsapp: "+15550000001", push_topic: t-full}
                   - {id: phone, phone: "+15550000002"}
                   - {id: nothing}
+                incident_targeting: {mode: all_members}
             """)
         let tenant = try #require(config.tenant(id: "t"))
         #expect(tenant.user(id: "full")?.effectiveChannels == [.push, .sms, .email])

@@ -25,6 +25,10 @@ struct BrokenRule: Sendable, CustomTestStringConvertible {
     }
 
     static let rules: [BrokenRule] = [
+        // Incident targeting that can reach nobody, with no admin to fall back to.
+        .init("targeting notifies nobody", [("priority_users: [ben]", "priority_users: []"), ("owners: [ann]", "owners: []"),
+                                            ("integration_notifications:\n", "integration_notifications:\n      admins: {role: ghost}\n")],
+              "tenants[0].incident_targeting.mode", "incident targeting notifies nobody"),
         // Duplicate ids.
         .init("duplicate user", [("- id: cat", "- id: ben")], "tenants[0].users[2].id", "duplicate user id \"ben\" (first at tenants[0].users[1])"),
         .init("duplicate team", [("    schedules:", "      - id: ops\n    schedules:")], "tenants[0].teams[1].id", "duplicate team id \"ops\""),
@@ -123,8 +127,8 @@ struct BrokenRule: Sendable, CustomTestStringConvertible {
     @Test func duplicateSlackWorkspace() {
         let yaml = """
             tenants:
-              - {id: a, users: [{id: u}], channels: {slack: {team_id: T1}}}
-              - {id: b, users: [{id: u}], channels: {slack: {team_id: T1}}}
+              - {id: a, users: [{id: u}], incident_targeting: {mode: all_members}, channels: {slack: {team_id: T1}}}
+              - {id: b, users: [{id: u}], incident_targeting: {mode: all_members}, channels: {slack: {team_id: T1}}}
             """
         #expect(Fixtures.errors(yaml).map(\.description) == ["tenants[1].channels.slack.team_id: Slack workspace \"T1\" already belongs to tenants[0]"])
     }

@@ -50,6 +50,7 @@ func resolvesThePressLinePolicy(_ row: StepCase) throws {
             users:
               - {id: a, email: a@example.test}
               - {id: b, email: b@example.test}
+            incident_targeting: {mode: all_members}
             teams:
               - {id: led, members: [a, b], lead: b}
               - {id: flat, members: [a, b]}

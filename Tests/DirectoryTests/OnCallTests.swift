@@ -31,6 +31,7 @@ private func berlin(_ layers: String) throws -> Schedule {
               - {id: a, email: a@example.test}
               - {id: b, email: b@example.test}
               - {id: n, email: n@example.test}
+            incident_targeting: {mode: all_members}
             schedules:
               - id: s
                 time_zone: Europe/Berlin
