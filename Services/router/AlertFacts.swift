@@ -30,20 +30,20 @@ public enum AlertFacts {
         let acknowledged: Double? = event.kind == .acknowledged ? (alert.acknowledgedAt ?? now).timeIntervalSince1970 : nil
         let resolved: Double? = event.kind == .resolved ? (alert.resolvedAt ?? now).timeIntervalSince1970 : nil
         let escalated = event.kind == .escalated ? 1 : 0
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO router_alerts (tenant, alert_id, alert, created_at, acknowledged_at, resolved_at, escalations)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (tenant, alert_id) DO UPDATE SET alert = excluded.alert,
                 acknowledged_at = COALESCE(router_alerts.acknowledged_at, excluded.acknowledged_at),
                 resolved_at = COALESCE(router_alerts.resolved_at, excluded.resolved_at),
                 escalations = router_alerts.escalations + excluded.escalations
-            """, arguments: [alert.tenant, alert.id, try JSONCoding.encode(alert), alert.createdAt.timeIntervalSince1970,
+            """).execute(arguments: [alert.tenant, alert.id, try JSONCoding.encode(alert), alert.createdAt.timeIntervalSince1970,
                              acknowledged, resolved, escalated])
     }
 
     public static func recordEscalation(_ db: Database, tenant: String, alertId: String) throws {
-        try db.execute(sql: "UPDATE router_alerts SET escalations = escalations + 1 WHERE tenant = ? AND alert_id = ?",
-                       arguments: [tenant, alertId])
+        try db.cachedStatement(sql: "UPDATE router_alerts SET escalations = escalations + 1 WHERE tenant = ? AND alert_id = ?")
+                       .execute(arguments: [tenant, alertId])
     }
 
     public static func alert(_ db: Database, tenant: String, alertId: String) throws -> Alert? {

@@ -29,7 +29,7 @@ public enum DispatchRecords {
                 """)
         },
         Migration("0202_dispatch_details") { db in
-            // origin: route | targeting | escalation | fallback | service | failover; request: the DispatchRequest JSON
+            // origin: route | targeting | escalation | fallback | service | failover; request: the dispatch's envelope JSON, as published
             // (failover and updates are built from it); failover: the user's next channels, comma-separated.
             try db.execute(sql: """
                 ALTER TABLE dispatches ADD COLUMN kind TEXT NOT NULL DEFAULT 'notify';
@@ -79,8 +79,10 @@ public enum DispatchRecords {
     }
 
     /// Records a new dispatch as pending (or as `status`); false when this id was recorded before.
+    /// - Parameter envelope: the dispatch's envelope as published, kept as the request (encoded once, by the caller,
+    ///   when it publishes the same bytes); encoded here when not given.
     public static func recordPending(_ db: Database, _ dispatch: DispatchRequest, tenant: String, at now: Date,
-                                     details: Details = Details(), status: String = "pending") throws -> Bool {
+                                     details: Details = Details(), status: String = "pending", envelope: Data? = nil) throws -> Bool {
         let statement = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO dispatches (dispatch_id, tenant, alert_id, event, kind, channel, recipient, recipient_user, status,
                 origin, reason, failover, request, created_at, updated_at)
@@ -89,18 +91,20 @@ public enum DispatchRecords {
         try statement.execute(arguments: [dispatch.dispatchId, tenant, dispatch.alert.id, dispatch.event.rawValue, dispatch.kind.rawValue,
                                           dispatch.channel, dispatch.recipient.address, dispatch.recipient.user, status,
                                           details.origin, details.reason, details.failover.isEmpty ? nil : details.failover.joined(separator: ","),
-                                          try JSONCoding.encode(dispatch), now.timeIntervalSince1970, now.timeIntervalSince1970])
+                                          try envelope ?? Envelope(id: dispatch.dispatchId, source: "alerting/router", tenant: tenant, time: now,
+                                                                   data: dispatch).encoded(),
+                                          now.timeIntervalSince1970, now.timeIntervalSince1970])
         return db.changesCount > 0
     }
 
     /// Records a targeted user nobody could reach, so the log says so instead of staying silent.
     public static func recordUndeliverable(_ db: Database, id: String, tenant: String, alertId: String, event: String, user: String,
                                            origin: String, reason: String, at now: Date) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO dispatches (dispatch_id, tenant, alert_id, event, channel, recipient, recipient_user, status, origin,
                 reason, error, created_at, updated_at)
             VALUES (?, ?, ?, ?, 'none', ?, ?, 'undeliverable', ?, ?, ?, ?, ?)
-            """, arguments: [id, tenant, alertId, event, user, user, origin, reason, reason, now.timeIntervalSince1970, now.timeIntervalSince1970])
+            """).execute(arguments: [id, tenant, alertId, event, user, user, origin, reason, reason, now.timeIntervalSince1970, now.timeIntervalSince1970])
     }
 
     /// Applies a receipt. Statuses only move forward (a late `sent` never overwrites `delivered`).
@@ -128,10 +132,10 @@ public enum DispatchRecords {
 
     /// Marks a user's in-app dispatches of an alert read.
     public static func markRead(_ db: Database, tenant: String, alertId: String, user: String, at now: Date) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE dispatches SET status = 'read', updated_at = ?
             WHERE tenant = ? AND alert_id = ? AND recipient_user = ? AND channel = 'in_app' AND status != 'read'
-            """, arguments: [now.timeIntervalSince1970, tenant, alertId, user])
+            """).execute(arguments: [now.timeIntervalSince1970, tenant, alertId, user])
     }
 
     public static func row(_ db: Database, dispatchId: String, tenant: String) throws -> Row? {
@@ -143,7 +147,12 @@ public enum DispatchRecords {
         guard let data = try Data.fetchOne(db, sql: "SELECT request FROM dispatches WHERE dispatch_id = ?", arguments: [dispatchId]) else {
             return nil
         }
-        return try? JSONCoding.decode(DispatchRequest.self, from: data)
+        return storedRequest(data)
+    }
+
+    /// The request column holds the dispatch's envelope exactly as it was published.
+    static func storedRequest(_ data: Data) -> DispatchRequest? {
+        try? Envelope<DispatchRequest>.decode(data).data
     }
 
     /// The first notifications of an alert that reached (or may have reached) someone, with their requests:
@@ -155,7 +164,7 @@ public enum DispatchRecords {
             ORDER BY created_at, rowid
             """, arguments: [tenant, alertId])
         return rows.compactMap { row in
-            guard let data: Data = row["request"], let request = try? JSONCoding.decode(DispatchRequest.self, from: data) else { return nil }
+            guard let data: Data = row["request"], let request = storedRequest(data) else { return nil }
             return (Row(row), request)
         }
     }

@@ -26,17 +26,17 @@ public enum InboxRecords {
 
     /// Adds an item; false when it is there already.
     public static func add(_ db: Database, tenant: String, user: String, item: InboxItem) throws -> Bool {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO inbox_items (item_id, tenant, user, alert_id, title, body, severity, at, read)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)
-            """, arguments: [item.id, tenant, user, item.alertId, item.title, item.body, item.severity.rawValue, item.at.timeIntervalSince1970])
+            """).execute(arguments: [item.id, tenant, user, item.alertId, item.title, item.body, item.severity.rawValue, item.at.timeIntervalSince1970])
         return db.changesCount > 0
     }
 
     /// Marks the user's items of one alert read; true when something changed.
     public static func markRead(_ db: Database, tenant: String, user: String, alertId: String) throws -> Bool {
-        try db.execute(sql: "UPDATE inbox_items SET read = 1 WHERE tenant = ? AND user = ? AND alert_id = ? AND read = 0",
-                       arguments: [tenant, user, alertId])
+        try db.cachedStatement(sql: "UPDATE inbox_items SET read = 1 WHERE tenant = ? AND user = ? AND alert_id = ? AND read = 0")
+                       .execute(arguments: [tenant, user, alertId])
         return db.changesCount > 0
     }
 

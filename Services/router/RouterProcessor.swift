@@ -117,9 +117,12 @@ public struct RouterProcessor: MessageProcessor {
     /// Records and publishes one dispatch; in-app ones go to the inbox the router keeps. A dispatch id seen before is
     /// neither recorded nor published again.
     private func publish(_ request: DispatchRequest, tenant: String, details: DispatchRecords.Details, _ context: ProcessingContext) throws {
+        // Encoded once: the same bytes go to the audit log and to the bus.
+        let envelope = try Envelope(id: request.dispatchId, source: context.source, tenant: tenant, time: context.now, data: request).encoded()
         if request.channel == ChannelName.inApp.rawValue {
             guard request.kind == .notify, let user = request.recipient.user else { return }
-            guard try DispatchRecords.recordPending(context.db, request, tenant: tenant, at: context.now, details: details, status: "delivered")
+            guard try DispatchRecords.recordPending(context.db, request, tenant: tenant, at: context.now, details: details, status: "delivered",
+                                                    envelope: envelope)
             else { return }
             let item = InboxItem(id: request.dispatchId, alertId: request.alert.id, title: request.title, body: request.body,
                                  severity: request.severity, at: context.now)
@@ -128,9 +131,9 @@ public struct RouterProcessor: MessageProcessor {
             RouterMetrics.dispatched(channel: request.channel)
             return
         }
-        guard try DispatchRecords.recordPending(context.db, request, tenant: tenant, at: context.now, details: details) else { return }
-        try context.publish(Envelope(id: request.dispatchId, source: context.source, tenant: tenant, time: context.now, data: request),
-                            topic: topics.dispatch(channel: request.channel, tenant: tenant))
+        guard try DispatchRecords.recordPending(context.db, request, tenant: tenant, at: context.now, details: details,
+                                                envelope: envelope) else { return }
+        try context.publish(topic: topics.dispatch(channel: request.channel, tenant: tenant), payload: envelope)
         RouterMetrics.dispatched(channel: request.channel)
     }
 
