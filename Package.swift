@@ -100,15 +100,18 @@ let package = Package(
 
         // The benchmark: drives the real system over a real broker (scripts/bench).
         .executableTarget(name: "Bench", dependencies: [
-            "MQTT", "Contracts", "HTTPClient", "Store", "Escalator", "Config", "Directory",
+            "Harness", "MQTT", "Contracts", "HTTPClient", "Store", "Escalator", "Config", "Directory",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks"),
 
+        // Child processes and local ports, shared by the tests and the benchmark.
+        .target(name: "Harness", path: "Tests/Harness"),
+
         // Tests.
-        .target(name: "TestSupport", dependencies: ["MQTT", "ServiceKit", "Config", "HTTPClient",
+        .target(name: "TestSupport", dependencies: ["Harness", "MQTT", "ServiceKit", "Config", "HTTPClient",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], path: "Tests/TestSupport"),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),

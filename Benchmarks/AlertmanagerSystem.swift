@@ -1,5 +1,6 @@
 // Prometheus Alertmanager as the baseline: alerts POSTed to /api/v2/alerts in batches, one webhook per alert to the receiver.
 import Foundation
+import Harness
 import HTTPClient
 
 // @unchecked: the batch queue and counters are guarded by `queue`; the rest is set in start() before the threads exist.

@@ -1,5 +1,6 @@
 // The bench's own mosquitto: broker/mosquitto.dev.conf (persistence on) on a free port in a temp directory.
 import Foundation
+import Harness
 
 final class BenchBroker: @unchecked Sendable {
     let port: Int

@@ -3,6 +3,7 @@ import ArgumentParser
 import Contracts
 import Escalator
 import Foundation
+import Harness
 import Histogram
 import Logging
 import MQTT

@@ -1,5 +1,6 @@
 // Our system as it runs in production: mosquitto (dev config, persistence on) + each service's release executable.
 import Foundation
+import Harness
 import HTTPClient
 
 // @unchecked: start() and stop() run on the bench thread; send() and backlog only touch the thread-safe MQTT client.

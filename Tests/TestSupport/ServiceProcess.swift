@@ -1,5 +1,6 @@
 // Runs a service executable as a child process, so tests can SIGKILL it mid-stream and start it again.
 import Foundation
+import Harness
 
 public struct ServiceProcessError: Error, CustomStringConvertible {
     public let message: String

@@ -1,7 +1,13 @@
-// A child process spawned with an empty signal mask and default handlers.
+// A child process spawned with an empty signal mask and default handlers, for tests and the benchmark.
 // Foundation's Process hands the parent thread's mask to the child; Swift concurrency and Dispatch threads block
 // SIGTERM, so a broker or service started from a test would never see the SIGTERM of a graceful stop.
 import Foundation
+
+public struct ChildProcessError: Error, CustomStringConvertible {
+    public let message: String
+    public init(message: String) { self.message = message }
+    public var description: String { message }
+}
 
 public final class ChildProcess: @unchecked Sendable {
     public let pid: pid_t
@@ -32,7 +38,7 @@ public final class ChildProcess: @unchecked Sendable {
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0
         let rc = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
-        guard rc == 0 else { throw ServiceProcessError(message: "could not start \(executable): \(String(cString: strerror(rc)))") }
+        guard rc == 0 else { throw ChildProcessError(message: "could not start \(executable): \(String(cString: strerror(rc)))") }
         pid = child
     }
 

@@ -1,9 +1,9 @@
-// Free loopback ports and "does it accept connections yet", for the processes the bench starts.
+// Free loopback ports and "does it accept connections yet", for the processes tests and the benchmark start.
 import Foundation
 
-enum LocalPorts {
+public enum LocalPorts {
     /// A port the kernel just handed out.
-    static func free() -> Int {
+    public static func free() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return 0 }
         defer { close(fd) }
@@ -19,7 +19,7 @@ enum LocalPorts {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    static func acceptsConnections(port: Int) -> Bool {
+    public static func acceptsConnections(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
@@ -31,7 +31,7 @@ enum LocalPorts {
     }
 
     /// Polls until `port` accepts connections, the process died, or `timeout` seconds passed.
-    static func waitUntilListening(port: Int, process: ChildProcess, timeout: Double) -> Bool {
+    public static func waitUntilListening(port: Int, process: ChildProcess, timeout: Double) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while !acceptsConnections(port: port) {
             guard process.isRunning, Date() < deadline else { return false }
@@ -47,19 +47,4 @@ enum LocalPorts {
         address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
         return address
     }
-}
-
-/// CLOCK_MONOTONIC in nanoseconds: every send and receive time of the bench, in one process.
-@inline(__always) func monotonicNanos() -> UInt64 {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
-}
-
-/// Sleeps until the monotonic clock reaches `deadline` (nanoseconds).
-func sleep(untilNanos deadline: UInt64) {
-    let now = monotonicNanos()
-    guard deadline > now else { return }
-    var request = timespec(tv_sec: Int((deadline - now) / 1_000_000_000), tv_nsec: Int((deadline - now) % 1_000_000_000))
-    nanosleep(&request, nil)
 }
