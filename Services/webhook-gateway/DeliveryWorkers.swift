@@ -10,8 +10,8 @@ import ServiceLifecycle
 import Store
 
 public final class DeliveryWorkers: Service, @unchecked Sendable {
-    let queue = DeliveryQueue()
-    private let finished = FinishedDeliveries()
+    let queue = BlockingQueue<DeliveryJob>()
+    private let finished = BlockingQueue<FinishedDelivery>()
     private let runtime: ServiceRuntime
     private let delivery: WebhookDelivery
     private let threadCount: Int
@@ -54,12 +54,12 @@ public final class DeliveryWorkers: Service, @unchecked Sendable {
         }
         try? await gracefulShutdown()
         // Finish the deliveries in hand; queued ones stay pending in the table for the next start.
-        queue.close()
+        queue.close(discardingQueued: true)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             group.notify(queue: .global()) { continuation.resume() }
         }
         // Every delivery thread is gone: record what they finished, then let the recorder end.
-        finished.close()
+        finished.close(discardingQueued: false)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             recorderDone.notify(queue: .global()) { continuation.resume() }
         }
@@ -67,13 +67,13 @@ public final class DeliveryWorkers: Service, @unchecked Sendable {
 
     private func work() {
         let client = HTTPClient()
-        while let job = queue.pop() {
+        while let job = queue.take(upTo: 1)?.first {
             let outcome = delivery.deliver(job, config: runtime.config.current, client: client)
             (outcome.status == .sent ? sent : failed).increment()
             if outcome.status != .sent {
                 runtime.logger.warning("webhook \(job.dispatch.recipient.address) of tenant \(job.tenant) failed after \(outcome.attempts) attempts: \(outcome.error ?? "")")
             }
-            finished.push(FinishedDelivery(job: job, outcome: outcome, at: Date()))
+            finished.push([FinishedDelivery(job: job, outcome: outcome, at: Date())])
         }
     }
 
