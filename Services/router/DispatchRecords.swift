@@ -79,10 +79,9 @@ public enum DispatchRecords {
     }
 
     /// Records a new dispatch as pending (or as `status`); false when this id was recorded before.
-    /// - Parameter envelope: the dispatch's envelope as published, kept as the request (encoded once, by the caller,
-    ///   when it publishes the same bytes); encoded here when not given.
+    /// - Parameter envelope: the dispatch's envelope as the caller publishes it, kept as the request (encoded once).
     public static func recordPending(_ db: Database, _ dispatch: DispatchRequest, tenant: String, at now: Date,
-                                     details: Details = Details(), status: String = "pending", envelope: Data? = nil) throws -> Bool {
+                                     details: Details = Details(), status: String = "pending", envelope: Data) throws -> Bool {
         let statement = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO dispatches (dispatch_id, tenant, alert_id, event, kind, channel, recipient, recipient_user, status,
                 origin, reason, failover, request, created_at, updated_at)
@@ -91,8 +90,7 @@ public enum DispatchRecords {
         try statement.execute(arguments: [dispatch.dispatchId, tenant, dispatch.alert.id, dispatch.event.rawValue, dispatch.kind.rawValue,
                                           dispatch.channel, dispatch.recipient.address, dispatch.recipient.user, status,
                                           details.origin, details.reason, details.failover.isEmpty ? nil : details.failover.joined(separator: ","),
-                                          try envelope ?? Envelope(id: dispatch.dispatchId, source: "alerting/router", tenant: tenant, time: now,
-                                                                   data: dispatch).encoded(),
+                                          envelope,
                                           now.timeIntervalSince1970, now.timeIntervalSince1970])
         return db.changesCount > 0
     }

@@ -32,8 +32,3 @@ public enum RouterService {
         try await runtime.run(processor: processor, installSignalHandlers: installSignalHandlers)
     }
 }
-
-extension Topics {
-    /// Analytics requests of a tenant (request/response; the request names its `reply_to`).
-    public func analytics(tenant: String) -> String { "\(root)/analytics/\(tenant)" }
-}

@@ -26,6 +26,8 @@ public struct Topics: Sendable, Equatable {
     public func receipts(tenant: String) -> String { "\(root)/receipts/\(tenant)" }
     public var receiptsFilter: String { "\(root)/receipts/+" }
     public func inbox(tenant: String, user: String) -> String { "\(root)/inbox/\(tenant)/\(user)" }
+    /// Analytics requests of a tenant (request/response; the request names its `reply_to`).
+    public func analytics(tenant: String) -> String { "\(root)/analytics/\(tenant)" }
 
     public func status(service: String) -> String { "\(root)/status/\(service)" }
 

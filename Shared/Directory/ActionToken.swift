@@ -58,9 +58,7 @@ public enum ActionToken {
     public static let defaultTTL: TimeInterval = 24 * 3600
 
     public static func sign(_ claims: Claims, secret: String) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let body = (try? encoder.encode(claims)) ?? Data()
+        let body = (try? JSONCoding.encode(claims)) ?? Data()
         let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))
         return base64URL(body) + "." + base64URL(Data(mac))
     }
@@ -74,7 +72,7 @@ public enum ActionToken {
         guard HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: body, using: SymmetricKey(data: Data(secret.utf8))) else {
             throw Failure(code: .badSignature, message: "the token's signature does not match")
         }
-        guard let claims = try? JSONDecoder().decode(Claims.self, from: body) else {
+        guard let claims = try? JSONCoding.decode(Claims.self, from: body) else {
             throw Failure(code: .malformed, message: "the token's claims cannot be read")
         }
         guard claims.expiresAt > now else { throw Failure(code: .expired, message: "the token expired at \(RFC3339.string(from: claims.expiresAt))") }

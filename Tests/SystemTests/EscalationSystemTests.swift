@@ -11,24 +11,7 @@ import TestSupport
     func anOverdueStepFiresOnceAfterAKillAndRestart() async throws {
         let directory = temporaryDirectory("escalation-kill")
         let broker = try MosquittoBroker()
-        let config = try TestConfig.write("""
-            broker:
-              url: mqtt://127.0.0.1:1883
-              topic_root: alerting
-            tenants:
-              - id: acme
-                users:
-                  - {id: alice, roles: [admin]}
-                  - {id: bob, roles: [ops]}
-                services:
-                  - {id: press, escalation_policy: fast}
-                escalation_policies:
-                  - id: fast
-                    steps:
-                      - {after: 1s, targets: [{user: bob}]}
-                      - {after: 4s, targets: [{role: admin}]}
-                      - {after: 30s, targets: [{role: admin}]}
-            """, in: directory)
+        let config = try TestConfig.write(fastPolicy(second: "4s", third: "30s"), in: directory)
         let status = try BusRecorder(broker: broker, topics: ["alerting/status/#"])
         let recorder = try BusRecorder(broker: broker, topics: ["alerting/escalations/#"])
         let publisher = try BusPublisher(broker: broker)
@@ -84,24 +67,7 @@ extension EscalationSystemTests {
     func theRetainedAlertShowsTheLevelAndTheAttentionLogWhoActed() async throws {
         let directory = temporaryDirectory("escalation-ingest")
         let broker = try MosquittoBroker()
-        let config = try TestConfig.write("""
-            broker:
-              url: mqtt://127.0.0.1:1883
-              topic_root: alerting
-            tenants:
-              - id: acme
-                users:
-                  - {id: alice, roles: [admin]}
-                  - {id: bob, roles: [ops]}
-                services:
-                  - {id: press, escalation_policy: fast}
-                escalation_policies:
-                  - id: fast
-                    steps:
-                      - {after: 1s, targets: [{user: bob}]}
-                      - {after: 2s, targets: [{role: admin}]}
-                      - {after: 1h, targets: [{role: admin}]}
-            """, in: directory)
+        let config = try TestConfig.write(fastPolicy(second: "2s", third: "1h"), in: directory)
         let recorder = try BusRecorder(broker: broker, topics: ["alerting/alerts/#", "alerting/escalations/#"])
         let publisher = try BusPublisher(broker: broker)
         let ingest = InProcessService(runtime: try IngestService.makeRuntime(
@@ -146,4 +112,26 @@ extension EscalationSystemTests {
         publisher.stop()
         broker.stop()
     }
+}
+
+/// Service `press` with policy `fast`: bob after 1 s, then the admins after `second` and again after `third`.
+private func fastPolicy(second: String, third: String) -> String {
+    """
+    broker:
+      url: mqtt://127.0.0.1:1883
+      topic_root: alerting
+    tenants:
+      - id: acme
+        users:
+          - {id: alice, roles: [admin]}
+          - {id: bob, roles: [ops]}
+        services:
+          - {id: press, escalation_policy: fast}
+        escalation_policies:
+          - id: fast
+            steps:
+              - {after: 1s, targets: [{user: bob}]}
+              - {after: \(second), targets: [{role: admin}]}
+              - {after: \(third), targets: [{role: admin}]}
+    """
 }
