@@ -122,10 +122,26 @@ struct PhaseRunner {
             _ = histogram.record(received > sent ? received - sent : 0)
         }
         let milliseconds = { (nanos: UInt64) in Double(nanos) / 1e6 }
+        writeTimeline(times, firstSent: firstSent, name: "\(system)-\(load)")
         let span = lastReceived > firstSent ? Double(lastReceived - firstSent) / 1e9 : 0
         return PhaseResult(system: system, load: load, sent: range.count, delivered: delivered,
                            p50: milliseconds(histogram.valueAtPercentile(50)), p99: milliseconds(histogram.valueAtPercentile(99)),
                            p999: milliseconds(histogram.valueAtPercentile(99.9)), max: milliseconds(histogram.max),
                            throughput: span > 0 ? Double(delivered) / span : 0, usage: usage)
+    }
+
+    /// With BENCH_TIMELINE=DIR: one CSV per phase (send offset s, latency ms, per 100 ms window: max) to see
+    /// when latency builds up, e.g. at a broker snapshot or a WAL checkpoint.
+    private func writeTimeline(_ times: [(sent: UInt64, received: UInt64)], firstSent: UInt64, name: String) {
+        guard let directory = ProcessInfo.processInfo.environment["BENCH_TIMELINE"], firstSent != .max else { return }
+        var worst: [Int: UInt64] = [:]
+        for (sent, received) in times where sent > 0 && received > sent {
+            let window = Int((sent - firstSent) / 100_000_000)
+            worst[window] = Swift.max(worst[window] ?? 0, received - sent)
+        }
+        let lines = worst.keys.sorted().map { "\(Double($0) / 10),\(Double(worst[$0]!) / 1e6)" }
+        let file = name.map { $0.isLetter || $0.isNumber ? $0 : "-" }
+        try? (["offset_s,max_latency_ms"] + lines).joined(separator: "\n")
+            .write(toFile: "\(directory)/\(String(file)).csv", atomically: true, encoding: .utf8)
     }
 }

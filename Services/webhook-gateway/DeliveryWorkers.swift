@@ -89,7 +89,8 @@ public final class DeliveryWorkers: Service, @unchecked Sendable {
         while true {
             do {
                 let produced = try runtime.store.write { db in
-                    try batch.map { item in
+                    try runtime.relay.deleteAcknowledged(in: db)
+                    return try batch.map { item in
                         let job = item.job, outcome = item.outcome
                         try DeliveryRecords.finish(db, dispatchId: job.dispatchId, status: outcome.status, attempts: outcome.attempts,
                                                    httpStatus: outcome.httpStatus, error: outcome.error, at: item.at)

@@ -287,8 +287,14 @@ final class MQTTLoop: @unchecked Sendable {
             if mosquitto_want_write(handle) { events |= POLLOUT }
             fds.append(pollfd(fd: socket, events: Int16(truncatingIfNeeded: events), revents: 0))
         }
-        let ready = poll(&fds, nfds_t(fds.count), pollTimeoutMilliseconds())
-        guard ready > 0 else { return }
+        let idleWork = sink?.mqttHasIdleWork ?? false
+        var timeout = pollTimeoutMilliseconds()
+        if idleWork { timeout = min(timeout, Int32((settings.idleDelay * 1000).rounded(.up))) }
+        let ready = poll(&fds, nfds_t(fds.count), timeout)
+        guard ready > 0 else {
+            if ready == 0, idleWork { sink?.mqttIdle() }
+            return
+        }
         if fds[0].revents != 0 {
             mailbox.drainWake()
         }

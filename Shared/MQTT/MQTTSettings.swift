@@ -21,6 +21,8 @@ public struct MQTTSettings: Sendable, Equatable {
     public var sessionExpiry: UInt32 = .max
     /// Upper bound on the messages handed to `MQTTSink.mqttReceived` in one call.
     public var receiveBatchLimit: Int = 500
+    /// How long the loop waits for traffic before it lets the sink do deferred work (`MQTTSink.mqttIdle`).
+    public var idleDelay: Double = 0.02
 
     public init(clientID: String, host: String = "127.0.0.1", port: Int = 1883) {
         self.clientID = clientID

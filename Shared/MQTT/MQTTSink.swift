@@ -9,4 +9,14 @@ public protocol MQTTSink: AnyObject, Sendable {
     func mqttDelivered(tokens: [Int64])
     /// After each successful (re)connect and (re)subscribe.
     func mqttConnected()
+    /// True while the sink holds work it defers to a quiet moment: the loop then waits at most
+    /// `MQTTSettings.idleDelay` for traffic before calling `mqttIdle()`.
+    var mqttHasIdleWork: Bool { get }
+    /// Nothing arrived for `MQTTSettings.idleDelay` while `mqttHasIdleWork` was true.
+    func mqttIdle()
+}
+
+extension MQTTSink {
+    public var mqttHasIdleWork: Bool { false }
+    public func mqttIdle() {}
 }

@@ -24,6 +24,6 @@ struct ReconnectBackoff: Sendable {
 }
 
 /// Seconds on a clock that never jumps.
-func monotonicSeconds() -> Double {
+public func monotonicSeconds() -> Double {
     Double(DispatchTime.now().uptimeNanoseconds) / 1_000_000_000
 }

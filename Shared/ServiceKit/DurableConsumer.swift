@@ -32,6 +32,8 @@ public final class DurableConsumer: MQTTSink, @unchecked Sendable {
         let actions: [() -> Void]
         do {
             (produced, actions) = try store.write { db -> ([OutboxMessage], [() -> Void]) in
+                // The rows of publishes the broker acknowledged since the last batch go in this commit.
+                try relay.deleteAcknowledged(in: db)
                 let context = ProcessingContext(db: db, now: clock(), source: source)
                 for message in batch {
                     let mark = context.mark
@@ -65,4 +67,9 @@ public final class DurableConsumer: MQTTSink, @unchecked Sendable {
     }
 
     public func mqttConnected() {}
+
+    /// Acknowledged outbox rows wait for the next batch's transaction; when no batch comes they go on their own.
+    public var mqttHasIdleWork: Bool { relay.acknowledgedWaiting > 0 }
+
+    public func mqttIdle() { relay.flushAcknowledged() }
 }

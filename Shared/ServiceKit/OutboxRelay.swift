@@ -1,14 +1,27 @@
 // Moves committed outbox rows to the broker and deletes them once the broker acknowledged them.
 import Foundation
+import GRDB
 import Logging
 import MQTT
 import Store
+import Synchronization
 
 public final class OutboxRelay: Sendable {
     private let store: Store
     private let client: MQTTClient
     private let logger: Logger
     private let metrics: ServiceMetrics
+    /// Rows the broker acknowledged that are not deleted yet, and when the oldest of them was acknowledged.
+    private let acknowledged = Mutex<(ids: [Int64], since: Double)>(([], 0))
+
+    /// Deleting acknowledged rows in a transaction of their own cost one more commit per batch (WAL pages
+    /// written, the lock taken) in every service. They are deleted in the next transaction the service
+    /// writes anyway (`deleteAcknowledged(in:)`), or on their own when the MQTT loop has been idle for
+    /// `MQTTSettings.idleDelay` (`DurableConsumer.mqttIdle`), once this many are waiting, or once the
+    /// oldest has waited `maximumDelay` seconds. A kill -9 inside that window re-publishes those rows at
+    /// the next start, with their ids, which consumers drop as repeats.
+    static let batchLimit = 512
+    static let maximumDelay = 0.5
 
     public init(store: Store, client: MQTTClient, metrics: ServiceMetrics, logger: Logger) {
         self.store = store
@@ -32,14 +45,54 @@ public final class OutboxRelay: Sendable {
         metrics.published.increment(by: messages.count)
     }
 
-    /// Loop thread: the broker holds these now.
+    /// Loop thread: the broker holds these now. Their rows go in the service's next write transaction,
+    /// or in one of their own when too many wait or for too long.
     public func delivered(tokens: [Int64]) {
         guard !tokens.isEmpty else { return }
+        let now = monotonicSeconds()
+        let due = acknowledged.withLock { state -> Bool in
+            if state.ids.isEmpty { state.since = now }
+            state.ids.append(contentsOf: tokens)
+            return state.ids.count >= OutboxRelay.batchLimit || now - state.since >= OutboxRelay.maximumDelay
+        }
+        if due { flushAcknowledged() }
+    }
+
+    /// Deletes the acknowledged rows inside a transaction the caller is writing anyway. If that
+    /// transaction rolls back the ids are lost here, the rows stay and go out again after a restart,
+    /// where consumers drop them as repeats.
+    public func deleteAcknowledged(in db: Database) throws {
+        let ids = acknowledged.withLock { state -> [Int64] in
+            let ids = state.ids
+            state.ids = []
+            return ids
+        }
+        guard !ids.isEmpty else { return }
         do {
-            try store.write { try Outbox.remove($0, ids: tokens) }
+            try Outbox.remove(db, ids: ids)
+        } catch {
+            giveBack(ids)
+            throw error
+        }
+    }
+
+    /// Deletes what is waiting in a transaction of its own (idle periods, shutdown).
+    public func flushAcknowledged() {
+        do {
+            try store.write { try deleteAcknowledged(in: $0) }
         } catch {
             // The rows stay and go out again after a restart; consumers drop the repeats.
-            logger.error("could not delete \(tokens.count) delivered outbox rows: \(error)")
+            logger.error("could not delete delivered outbox rows: \(error)")
+        }
+    }
+
+    /// How many acknowledged rows wait to be deleted.
+    public var acknowledgedWaiting: Int { acknowledged.withLock { $0.ids.count } }
+
+    private func giveBack(_ ids: [Int64]) {
+        acknowledged.withLock { state in
+            if state.ids.isEmpty { state.since = monotonicSeconds() }
+            state.ids.insert(contentsOf: ids, at: 0)
         }
     }
 }

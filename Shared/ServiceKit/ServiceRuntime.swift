@@ -80,6 +80,7 @@ public final class ServiceRuntime: Sendable {
         self.group.withLock { $0 = group }
         logger.info("\(name) starting (partition \(partition), http \(httpAddress.host):\(httpAddress.port))")
         try await group.run()
+        relay.flushAcknowledged()
         withExtendedLifetime(consumer) {}
         logger.info("\(name) stopped")
     }
