@@ -8,11 +8,20 @@ public enum RFC3339 {
     /// `2026-11-23T16:00:00.250Z`: always UTC, always three fraction digits (truncated, never rounded up,
     /// so a time is never written later than it happened).
     public static func string(from date: Date) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        append(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `string(from:)` appended to a buffer, without making a String: the JSON writer's path.
+    static func append(_ date: Date, to bytes: inout [UInt8]) {
         // Rounding to whole microseconds first undoes the binary representation error of a Double near
         // 1.8e9 s (~0.2 µs): a parsed ".123" must not come back as ".122".
         let micros = (date.timeIntervalSince1970 * 1_000_000).rounded()
         guard micros.isFinite, abs(micros) < 2.5e17 else {
-            return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
+            bytes.append(contentsOf: date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)).utf8)
+            return
         }
         let totalMillis = floorDiv(Int64(micros), 1000)
         let millis = Int(totalMillis - floorDiv(totalMillis, 1000) * 1000)
@@ -21,24 +30,23 @@ public enum RFC3339 {
         let secondOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = civil(fromDays: days)
         guard (0...9999).contains(year) else {
-            return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
+            bytes.append(contentsOf: date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)).utf8)
+            return
         }
-        var bytes = [UInt8](repeating: 0, count: 24)
-        put(year, digits: 4, into: &bytes, at: 0)
-        bytes[4] = UInt8(ascii: "-")
-        put(month, digits: 2, into: &bytes, at: 5)
-        bytes[7] = UInt8(ascii: "-")
-        put(day, digits: 2, into: &bytes, at: 8)
-        bytes[10] = UInt8(ascii: "T")
-        put(secondOfDay / 3600, digits: 2, into: &bytes, at: 11)
-        bytes[13] = UInt8(ascii: ":")
-        put(secondOfDay / 60 % 60, digits: 2, into: &bytes, at: 14)
-        bytes[16] = UInt8(ascii: ":")
-        put(secondOfDay % 60, digits: 2, into: &bytes, at: 17)
-        bytes[19] = UInt8(ascii: ".")
-        put(millis, digits: 3, into: &bytes, at: 20)
-        bytes[23] = UInt8(ascii: "Z")
-        return String(decoding: bytes, as: UTF8.self)
+        put(year, digits: 4, into: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        put(month, digits: 2, into: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        put(day, digits: 2, into: &bytes)
+        bytes.append(UInt8(ascii: "T"))
+        put(secondOfDay / 3600, digits: 2, into: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        put(secondOfDay / 60 % 60, digits: 2, into: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        put(secondOfDay % 60, digits: 2, into: &bytes)
+        bytes.append(UInt8(ascii: "."))
+        put(millis, digits: 3, into: &bytes)
+        bytes.append(UInt8(ascii: "Z"))
     }
 
     /// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; `t`, `z` and a space for `T` are accepted too
@@ -47,6 +55,9 @@ public enum RFC3339 {
         var text = text
         return text.withUTF8 { parse($0) }
     }
+
+    /// `date(from:)` over UTF-8 bytes, without making a String: the JSON reader's path.
+    static func date(utf8: UnsafeBufferPointer<UInt8>) -> Date? { parse(utf8) }
 
     private static func parse(_ s: UnsafeBufferPointer<UInt8>) -> Date? {
         guard s.count >= 20 else { return nil }
@@ -110,11 +121,15 @@ public enum RFC3339 {
         return value
     }
 
-    private static func put(_ value: Int, digits: Int, into bytes: inout [UInt8], at start: Int) {
+    /// Appends `value` as exactly `digits` decimal digits, zero-padded.
+    private static func put(_ value: Int, digits: Int, into bytes: inout [UInt8]) {
+        var divisor = 1
+        for _ in 1..<digits { divisor *= 10 }
         var value = value
-        for index in stride(from: start + digits - 1, through: start, by: -1) {
-            bytes[index] = UInt8(ascii: "0") + UInt8(value % 10)
-            value /= 10
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+            value %= divisor
+            divisor /= 10
         }
     }
 
