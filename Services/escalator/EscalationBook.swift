@@ -22,13 +22,14 @@ public struct EscalationBook: Sendable {
     }
 
     /// Applies a lifecycle event inside the caller's transaction; steps to publish go to `publish` (the outbox).
-    /// Returns true when the event added timers (the timer loop must look again).
+    /// Returns the earliest due time among the timers the event added (the timer loop must look again if it
+    /// sleeps past it), nil when it added none.
     @discardableResult
     public func apply(_ envelope: Envelope<AlertEvent>, _ db: Database, now: Date,
-                      publish: (Envelope<EscalationStepTaken>, String) throws -> Void) throws -> Bool {
+                      publish: (Envelope<EscalationStepTaken>, String) throws -> Void) throws -> Date? {
         let event = envelope.data
         let current = try EscalationRecords.state(db, alertID: event.alert.id)
-        if let current, current.alert.tenant != envelope.tenant { return false }
+        if let current, current.alert.tenant != envelope.tenant { return nil }
         let outcome = rules.apply(event, eventID: envelope.id, to: current, tenant: tenant(envelope.tenant), now: now)
         return try record(outcome, previous: current?.timers ?? [], db, now: now, publish: publish)
     }
@@ -69,8 +70,8 @@ public struct EscalationBook: Sendable {
     }
 
     private func record(_ outcome: EscalationOutcome, previous: [EscalationTimer], _ db: Database, now: Date,
-                        publish: (Envelope<EscalationStepTaken>, String) throws -> Void) throws -> Bool {
-        guard let state = outcome.state else { return false }
+                        publish: (Envelope<EscalationStepTaken>, String) throws -> Void) throws -> Date? {
+        guard let state = outcome.state else { return nil }
         try EscalationRecords.save(db, state, previous: previous)
         try EscalationRecords.append(db, alertID: state.alert.id, tenant: state.alert.tenant, outcome.log)
         for planned in outcome.steps {
@@ -80,6 +81,6 @@ public struct EscalationBook: Sendable {
             try publish(envelope, topics.escalations(tenant: state.alert.tenant, alertId: state.alert.id))
         }
         let before = Set(previous)
-        return state.timers.contains { !before.contains($0) }
+        return state.timers.filter { !before.contains($0) }.map(\.dueAt).min()
     }
 }

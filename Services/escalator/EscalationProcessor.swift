@@ -9,10 +9,10 @@ public struct EscalationProcessor: MessageProcessor {
     let book: EscalationBook
     let clock: any EscalationClock
     let topics: Topics
-    /// Called after a commit that added timers.
-    let wake: @Sendable () -> Void
+    /// Called after a commit that added timers, with the earliest of their due times.
+    let wake: @Sendable (Date) -> Void
 
-    public init(book: EscalationBook, clock: any EscalationClock, topics: Topics, wake: @escaping @Sendable () -> Void) {
+    public init(book: EscalationBook, clock: any EscalationClock, topics: Topics, wake: @escaping @Sendable (Date) -> Void) {
         self.book = book
         self.clock = clock
         self.topics = topics
@@ -26,12 +26,12 @@ public struct EscalationProcessor: MessageProcessor {
             throw ContractError(code: "tenant_mismatch", message: "event for tenant \(envelope.tenant.prefix(60)) on \(message.topic.prefix(120))")
         }
         guard try context.firstDelivery(of: envelope.id) else { return }
-        let added = try book.apply(envelope, context.db, now: clock.now) { step, topic in
+        let earliest = try book.apply(envelope, context.db, now: clock.now) { step, topic in
             try context.publish(step, topic: topic)
         }
-        if added {
+        if let earliest {
             let wake = self.wake
-            context.afterCommit { wake() }
+            context.afterCommit { wake(earliest) }
         }
     }
 }

@@ -36,7 +36,7 @@ public enum EscalatorService {
                            clock: any EscalationClock = SystemEscalationClock(), installSignalHandlers: Bool = true) async throws {
         let book = book(runtime, rules: rules)
         let loop = TimerLoop(book: book, clock: clock, relay: runtime.relay, health: runtime.health, logger: runtime.logger)
-        let processor = EscalationProcessor(book: book, clock: clock, topics: runtime.topics) { [weak loop] in loop?.wake() }
+        let processor = EscalationProcessor(book: book, clock: clock, topics: runtime.topics) { [weak loop] due in loop?.wake(for: due) }
         try await runtime.run(processor: processor, services: [loop], installSignalHandlers: installSignalHandlers)
     }
 }

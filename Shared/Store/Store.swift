@@ -7,8 +7,8 @@ public final class Store: Sendable {
     public let pool: DatabasePool
     public let path: String
 
-    /// Creates the parent directory, opens a DatabasePool (WAL, synchronous=NORMAL, busy_timeout 5 s,
-    /// foreign keys on) and runs the shared migrations (inbox, outbox) then the service's, in order.
+    /// Creates the parent directory, opens a DatabasePool (WAL, synchronous=NORMAL, temp_store=MEMORY,
+    /// busy_timeout 5 s, foreign keys on) and runs the shared migrations (inbox, outbox) then the service's, in order.
     public init(path: String, migrations: [Migration] = [], logger: Logger? = nil) throws {
         self.path = path
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -26,6 +26,10 @@ public final class Store: Sendable {
             // NORMAL is durable across application crashes in WAL mode; only a power loss can
             // drop the last commits, and it saves an fsync per transaction.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Every message runs in a savepoint of the batch's transaction, and SQLite copies each page a savepoint
+            // changes into a statement journal first. In a temp file that was 4 of every 5 pwrite() calls of the
+            // router (profiled); in memory it is a memcpy, bounded by the pages one message touches.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
