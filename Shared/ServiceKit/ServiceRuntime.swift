@@ -67,6 +67,8 @@ public final class ServiceRuntime: Sendable {
                                        metrics: metrics, source: source, logger: logger)
         client.sink = consumer
         try relay.republishPending()
+        try store.checkpointInBackground(logger: logger)
+        defer { store.stopCheckpointing() }
         config.startWatching()
         defer { config.stopWatching() }
         let app = HTTPEndpoint.makeApplication(address: httpAddress, health: health, logger: logger, routes: routes) { [weak self] port in

@@ -2,10 +2,12 @@
 import Foundation
 import GRDB
 import Logging
+import Synchronization
 
 public final class Store: Sendable {
     public let pool: DatabasePool
     public let path: String
+    private let checkpointer = Mutex<Checkpointer?>(nil)
 
     /// Creates the parent directory, opens a DatabasePool (WAL, synchronous=NORMAL, temp_store=MEMORY,
     /// busy_timeout 5 s, foreign keys on) and runs the shared migrations (inbox, outbox) then the service's, in order.
@@ -65,6 +67,29 @@ public final class Store: Sendable {
         if !fresh.isEmpty {
             logger?.info("applied migrations", metadata: ["path": "\(path)", "migrations": "\(fresh.joined(separator: ","))"])
         }
+    }
+
+    /// Moves WAL checkpoints off the writer: a thread of its own checkpoints every `interval` seconds, and the
+    /// writer's automatic checkpoint threshold goes up to `Checkpointer.safetyNetPages`. Services call it once
+    /// at start; tests and tools that never do keep SQLite's default (every 1,000 pages, in the committing
+    /// writer).
+    public func checkpointInBackground(every interval: Double = 0.2, logger: Logger) throws {
+        try checkpointer.withLock { current in
+            guard current == nil else { return }
+            let checkpointer = Checkpointer(path: path, interval: interval, logger: logger)
+            try checkpointer.start()
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = \(Checkpointer.safetyNetPages)") }
+            current = checkpointer
+        }
+    }
+
+    /// Stops the background checkpoints (waits for the one running to end).
+    public func stopCheckpointing() {
+        let running = checkpointer.withLock { current -> Checkpointer? in
+            defer { current = nil }
+            return current
+        }
+        running?.stop()
     }
 
     /// Runs `body` in one write transaction: committed if it returns, rolled back if it throws.

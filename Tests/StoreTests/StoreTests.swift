@@ -81,6 +81,8 @@ final class RunCounter: @unchecked Sendable {
         #expect(written.1 == 1)  // NORMAL
         #expect(written.2 == 1)
         #expect(written.3 == 5000)
+        // Statement journals of the per-message savepoints stay in memory.
+        #expect(try store.write { try Int.fetchOne($0, sql: "PRAGMA temp_store") } == 2)  // MEMORY
         let read = try store.read { db throws in
             try (Int.fetchOne(db, sql: "PRAGMA synchronous"), Int.fetchOne(db, sql: "PRAGMA busy_timeout"))
         }
