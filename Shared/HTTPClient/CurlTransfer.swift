@@ -17,20 +17,33 @@ final class CurlTransfer {
     }
 
     func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
-        let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        // Byte-wise: Foundation's trimmingCharacters(in:) was 5 % of the webhook gateway's CPU (profiled).
+        let line = CurlTransfer.trimmed(bytes[...])
         // A status line starts a new response (after a 1xx): only the final one's headers count.
-        if line.hasPrefix("HTTP/") {
+        if line.starts(with: CurlTransfer.statusPrefix) {
             headers = [:]
             return
         }
-        guard let colon = line.firstIndex(of: ":") else { return }
-        let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty else { return }
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+        let nameBytes = CurlTransfer.trimmed(line[..<colon])
+        guard !nameBytes.isEmpty else { return }
+        let name = String(decoding: UnsafeRawBufferPointer(rebasing: nameBytes), as: UTF8.self).lowercased()
+        let value = String(decoding: UnsafeRawBufferPointer(rebasing: CurlTransfer.trimmed(line[(colon + 1)...])), as: UTF8.self)
         if let existing = headers[name] {
             headers[name] = existing + ", " + value
         } else {
             headers[name] = value
         }
+    }
+
+    private static let statusPrefix = Array("HTTP/".utf8)
+
+    /// Without leading and trailing spaces, tabs, CR and LF (all a header line can carry around its parts).
+    static func trimmed(_ bytes: Slice<UnsafeRawBufferPointer>) -> Slice<UnsafeRawBufferPointer> {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+        var start = bytes.startIndex, end = bytes.endIndex
+        while start < end, isSpace(bytes[start]) { start += 1 }
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        return bytes[start..<end]
     }
 }
