@@ -134,17 +134,8 @@ final class MQTTLoop: @unchecked Sendable {
         }
     }
 
-    static let trace = ProcessInfo.processInfo.environment["ALERTING_MQTT_TRACE"] != nil
-    var traceAt = 0.0
-    var traceReads = 0, traceBatches = 0, traceFed = 0
-
     func run() {
         while true {
-            if MQTTLoop.trace, monotonicSeconds() - traceAt > 0.5 {
-                traceAt = monotonicSeconds()
-                FileHandle.standardError.write("TRACE \(settings.clientID) t=\(traceAt) mailbox=\(mailbox.pending) inflight=\(inflight.count) read=\(traceReads) batches=\(traceBatches) fed=\(traceFed)\n".data(using: .utf8)!)
-                traceReads = 0; traceBatches = 0; traceFed = 0
-            }
             if case .no = stopping, let deadline = mailbox.requestedStop {
                 stopping = .draining(deadline: deadline)
             }
@@ -187,10 +178,7 @@ final class MQTTLoop: @unchecked Sendable {
         if rc == MOSQ_ERR_SUCCESS.rawValue {
             // libmosquitto does not set close-on-exec; a spawned child would keep the connection alive.
             let socket = socketFD
-            if socket >= 0 {
-                _ = fcntl(socket, F_SETFD, fcntl(socket, F_GETFD) | FD_CLOEXEC)
-                MQTTLoop.enlargeBuffers(socket)
-            }
+            if socket >= 0 { _ = fcntl(socket, F_SETFD, fcntl(socket, F_GETFD) | FD_CLOEXEC) }
             phase = .connecting(since: monotonicSeconds())
             connackArrived = false
             subackArrived = false
@@ -229,7 +217,6 @@ final class MQTTLoop: @unchecked Sendable {
         let room = settings.maxInflight - inflight.count
         guard room > 0 else { return }
         let items = mailbox.take(upTo: room)
-        traceFed += items.count
         for (index, item) in items.enumerated() {
             var mid: Int32 = 0
             let rc = item.payload.withUnsafeBytes { bytes in
@@ -355,20 +342,6 @@ final class MQTTLoop: @unchecked Sendable {
         processConnectionEvents()
     }
 
-    /// The loop writes only between batches (PUBACKs must wait for the commit), so while it reads and commits a
-    /// batch, what it publishes has to fit in the socket's send buffer. The default (16 KiB, autotuned upwards
-    /// slowly on loopback) let a busy service put out only ~2,000 publishes a second while it consumed 15,000:
-    /// its in-flight window stayed full of publishes still sitting in libmosquitto's queue. The kernel caps
-    /// these at net.core.wmem_max / rmem_max.
-    static let socketBufferBytes: Int32 = 4 << 20
-
-    static func enlargeBuffers(_ socket: Int32) {
-        var size = socketBufferBytes
-        _ = setsockopt(socket, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
-        size = socketBufferBytes
-        _ = setsockopt(socket, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
-    }
-
     private static func isReadable(_ fd: Int32) -> Bool {
         var probe = pollfd(fd: fd, events: Int16(truncatingIfNeeded: POLLIN), revents: 0)
         return poll(&probe, 1, 0) > 0 && probe.revents != 0
@@ -378,7 +351,6 @@ final class MQTTLoop: @unchecked Sendable {
         guard !batch.isEmpty else { return }
         let received = batch
         batch = []
-        traceReads += received.count; traceBatches += 1
         guard let sink else {
             logger.debug("no sink, acknowledging received messages unstored", metadata: ["count": "\(received.count)"])
             return
