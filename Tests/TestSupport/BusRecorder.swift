@@ -16,6 +16,16 @@ public final class BusRecorder: MQTTSink, @unchecked Sendable {
         client = MQTTClient(settings: settings, subscriptions: topics, logger: logger)
         client.sink = self
         try client.start()
+        // Subscribed before the test goes on: a message published in between (not retained) would be missed,
+        // which under the full suite's load made "waiting for 4 rejections (have 3)" failures.
+        let deadline = Date().addingTimeInterval(20)
+        while !client.isConnected {
+            guard Date() < deadline else {
+                client.shutdown(timeout: 0)
+                throw ServiceProcessError(message: "recorder not subscribed to \(topics) after 20 s")
+            }
+            usleep(5_000)
+        }
     }
 
     public var messages: [MQTTMessage] { lock.withLock { received } }
