@@ -75,6 +75,10 @@ extension MQTTLoop {
 
     private func acknowledged(mid: Int32, reason: Int32) {
         guard let entry = inflight.removeValue(forKey: mid) else { return }
+        if reason == Int32(MQTT_RC_NO_MATCHING_SUBSCRIBERS.rawValue), let retry = entry.retry {
+            waitForSubscriber(retry)
+            return
+        }
         if reason >= 0x80 {
             logger.error("MQTT broker refused a publish", metadata: [
                 "topic": "\(entry.topic)", "reason": "\(String(cString: mosquitto_reason_string(reason)))",

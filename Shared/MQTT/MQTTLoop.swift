@@ -38,6 +38,15 @@ final class MQTTLoop: @unchecked Sendable {
         let qos: Int
         /// false for our own status messages, which `pendingPublishes` does not count.
         let fromCaller: Bool
+        /// Kept for publishes that must find a subscriber, to send them again.
+        var retry: WaitingForSubscriber?
+    }
+
+    /// A publish the broker accepted with "no matching subscribers", sent again at `due`.
+    struct WaitingForSubscriber {
+        var publish: MQTTPublish
+        var attempts: Int
+        var due: Double
     }
 
     let settings: MQTTSettings
@@ -59,6 +68,8 @@ final class MQTTLoop: @unchecked Sendable {
     /// mid → publish, across reconnects: with a persistent session libmosquitto resends these itself.
     var inflight: [Int32: InFlight] = [:]
     var deliveredTokens: [Int64] = []
+    /// Still counted as pending (the caller's token is not reported) until a subscriber took them.
+    var waitingForSubscriber: [WaitingForSubscriber] = []
     var finishedCount = 0
 
     var batch: [MQTTMessage] = []
@@ -214,6 +225,7 @@ final class MQTTLoop: @unchecked Sendable {
         case .no, .draining: break
         case .sayingOffline, .disconnecting: return
         }
+        resendWaiting()
         let room = settings.maxInflight - inflight.count
         guard room > 0 else { return }
         let items = mailbox.take(upTo: room)
@@ -225,7 +237,8 @@ final class MQTTLoop: @unchecked Sendable {
             }
             // For QoS > 0 a NO_CONN means "queued, sent after the reconnect": libmosquitto owns it now.
             if rc == MOSQ_ERR_SUCCESS.rawValue || (rc == MOSQ_ERR_NO_CONN.rawValue && item.qos > 0) {
-                inflight[mid] = InFlight(topic: item.topic, token: item.token, qos: item.qos, fromCaller: true)
+                inflight[mid] = InFlight(topic: item.topic, token: item.token, qos: item.qos, fromCaller: true,
+                                         retry: item.needsSubscriber ? WaitingForSubscriber(publish: item, attempts: 0, due: 0) : nil)
             } else if MQTTLoop.isPermanent(rc) {
                 // Retrying could never succeed; reporting it delivered keeps an outbox from looping forever.
                 logger.error("cannot publish, dropping the message", metadata: [
@@ -238,6 +251,45 @@ final class MQTTLoop: @unchecked Sendable {
                 return
             }
         }
+    }
+
+    /// Publishes again what waited for a subscriber and is due (they count against the in-flight window too).
+    private func resendWaiting() {
+        guard !waitingForSubscriber.isEmpty else { return }
+        let now = monotonicSeconds()
+        var later: [WaitingForSubscriber] = []
+        for var waiting in waitingForSubscriber {
+            guard waiting.due <= now, inflight.count < settings.maxInflight else {
+                later.append(waiting)
+                continue
+            }
+            var mid: Int32 = 0
+            let item = waiting.publish
+            let rc = item.payload.withUnsafeBytes { bytes in
+                mosquitto_publish_v5(handle, &mid, item.topic, Int32(clamping: bytes.count), bytes.baseAddress,
+                                     Int32(item.qos), item.retain, nil)
+            }
+            if rc == MOSQ_ERR_SUCCESS.rawValue || (rc == MOSQ_ERR_NO_CONN.rawValue && item.qos > 0) {
+                waiting.attempts += 1
+                inflight[mid] = InFlight(topic: item.topic, token: item.token, qos: item.qos, fromCaller: true, retry: waiting)
+            } else {
+                waiting.due = now + 1
+                later.append(waiting)
+            }
+        }
+        waitingForSubscriber = later
+    }
+
+    /// The broker took it but nobody subscribed: try again after 0.5 s, doubling up to 30 s.
+    func waitForSubscriber(_ waiting: WaitingForSubscriber) {
+        var waiting = waiting
+        waiting.due = monotonicSeconds() + min(30, 0.5 * pow(2, Double(min(waiting.attempts, 10))))
+        if waitingForSubscriber.isEmpty || waiting.attempts == 0 && waiting.publish.topic != waitingForSubscriber.last?.publish.topic {
+            logger.warning("no subscriber for a publish that needs one; sending it again later", metadata: [
+                "topic": "\(waiting.publish.topic)", "waiting": "\(waitingForSubscriber.count + 1)",
+            ])
+        }
+        waitingForSubscriber.append(waiting)
     }
 
     static func isPermanent(_ rc: Int32) -> Bool {
@@ -317,6 +369,7 @@ final class MQTTLoop: @unchecked Sendable {
         case .idle(let retryAt): wait = min(wait, retryAt - now)
         case .connecting, .connected, .ready: break
         }
+        if let due = waitingForSubscriber.lazy.map(\.due).min() { wait = min(wait, due - now) }
         switch stopping {
         case .no: break
         case .draining(let deadline): wait = min(wait, deadline - now)
@@ -395,7 +448,6 @@ final class MQTTLoop: @unchecked Sendable {
             logger.info("connected to MQTT broker", metadata: [
                 "broker": "\(settings.endpoint)", "session_present": "\(sessionPresent)",
             ])
-            publishStatus("online")
             if subscriptions.isEmpty {
                 becomeReady()
             } else {
@@ -424,7 +476,10 @@ final class MQTTLoop: @unchecked Sendable {
         }
     }
 
+    /// `online` goes out once the subscriptions are in place: whoever waits for it (an operator, a test, a
+    /// deployment script) may publish right away without a first session's messages finding no subscriber.
     private func becomeReady() {
+        publishStatus("online")
         phase = .ready
         mailbox.isConnected = true
         sink?.mqttConnected()
@@ -437,7 +492,8 @@ final class MQTTLoop: @unchecked Sendable {
         case .no:
             return false
         case .draining(let deadline):
-            let outstanding = mailbox.pending
+            // What waits for a subscriber stays in the caller's outbox and goes out after the next start.
+            let outstanding = mailbox.pending - waitingForSubscriber.count
             let drained = outstanding == 0 && inflight.isEmpty
             guard drained || now >= deadline else { return false }
             if !drained {

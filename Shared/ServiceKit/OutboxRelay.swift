@@ -23,11 +23,16 @@ public final class OutboxRelay: Sendable {
     static let batchLimit = 512
     static let maximumDelay = 0.5
 
-    public init(store: Store, client: MQTTClient, metrics: ServiceMetrics, logger: Logger) {
+    /// Topics whose messages must reach a subscriber (`MQTTPublish.needsSubscriber`).
+    private let needsSubscriber: @Sendable (String) -> Bool
+
+    public init(store: Store, client: MQTTClient, metrics: ServiceMetrics, logger: Logger,
+                needsSubscriber: @escaping @Sendable (String) -> Bool = { _ in false }) {
         self.store = store
         self.client = client
         self.metrics = metrics
         self.logger = logger
+        self.needsSubscriber = needsSubscriber
     }
 
     /// At start, before any new work: what a crash left in the outbox goes out again (consumers drop
@@ -41,7 +46,10 @@ public final class OutboxRelay: Sendable {
     /// Hands rows committed in a transaction to the MQTT loop thread.
     public func send(_ messages: [OutboxMessage]) {
         guard !messages.isEmpty else { return }
-        client.publish(messages.map { MQTTPublish(topic: $0.topic, payload: $0.payload, qos: $0.qos, retain: $0.retain, token: $0.id) })
+        client.publish(messages.map {
+            MQTTPublish(topic: $0.topic, payload: $0.payload, qos: $0.qos, retain: $0.retain, token: $0.id,
+                        needsSubscriber: needsSubscriber($0.topic))
+        })
         metrics.published.increment(by: messages.count)
     }
 

@@ -53,7 +53,11 @@ public final class ServiceRuntime: Sendable {
         metrics = ServiceMetrics(service: name)
         let client = self.client
         health = HealthState(connected: { client.isConnected })
-        relay = OutboxRelay(store: store, client: client, metrics: metrics, logger: logger)
+        let topics = self.topics
+        // Gateways consume dispatches through shared subscriptions, which Mosquitto 2.0.11 does not persist: after a
+        // broker restart a dispatch published before the gateway subscribed again would be acknowledged and dropped.
+        relay = OutboxRelay(store: store, client: client, metrics: metrics, logger: logger,
+                            needsSubscriber: { topics.parse($0)?.kind == "dispatch" })
         httpAddress = options.http.flatMap(HTTPAddress.init) ?? HTTPAddress(host: "127.0.0.1", port: defaultHTTPPort)
     }
 

@@ -1,0 +1,45 @@
+// "No matching subscribers" (MQTT v5 PUBACK reason 0x10): a publish that needs a subscriber waits for one.
+import Foundation
+import MQTT
+import Testing
+import TestSupport
+
+@Suite struct NoSubscriberTests {
+    @Test func aPublishThatNeedsASubscriberIsSentAgainUntilOneTakesIt() async throws {
+        let broker = try MosquittoBroker()
+        let outbox = RecordingSink()
+        let publisher = try makeClient(broker, id: "needs-pub", sink: outbox)
+        defer { publisher.shutdown(timeout: 2) }
+        try await publisher.waitUntilConnected(timeout: 5)
+
+        // Nobody subscribed: the broker answers 0x10. The one that may go nowhere is done; the other one waits.
+        publisher.publish(MQTTPublish(topic: "dispatch/webhook/acme", payload: Data("needed".utf8), token: 1, needsSubscriber: true))
+        publisher.publish(MQTTPublish(topic: "rejected/acme", payload: Data("optional".utf8), token: 2))
+        #expect(await eventually { outbox.tokens == [2] })
+        try await Task.sleep(nanoseconds: 1_200_000_000)
+        #expect(outbox.tokens == [2], "no subscriber yet: not reported delivered")
+        #expect(publisher.pendingPublishes == 1)
+
+        // A shared subscription, as the gateways use, appears: the next attempt reaches it.
+        let inbox = RecordingSink()
+        let gateway = try makeClient(broker, id: "needs-sub", subscriptions: ["$share/gateways/dispatch/webhook/+"], sink: inbox)
+        defer { gateway.shutdown(timeout: 2) }
+        try await gateway.waitUntilConnected(timeout: 5)
+        #expect(await eventually(timeout: 10) { inbox.payloads == ["needed"] })
+        #expect(await eventually { outbox.tokens.sorted() == [1, 2] })
+        #expect(publisher.pendingPublishes == 0)
+    }
+
+    @Test func shutdownDoesNotWaitForASubscriberThatIsNotThere() async throws {
+        let broker = try MosquittoBroker()
+        let outbox = RecordingSink()
+        let publisher = try makeClient(broker, id: "needs-stop", sink: outbox)
+        try await publisher.waitUntilConnected(timeout: 5)
+        publisher.publish(MQTTPublish(topic: "dispatch/sms/acme", payload: Data("later".utf8), token: 9, needsSubscriber: true))
+        try await Task.sleep(nanoseconds: 300_000_000)
+        let started = Date()
+        publisher.shutdown(timeout: 5)
+        #expect(Date().timeIntervalSince(started) < 2, "the waiting publish stays with the caller (its outbox) instead")
+        #expect(outbox.tokens.isEmpty)
+    }
+}
