@@ -114,7 +114,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Harness", "MQTT", "ServiceKit", "Config", "HTTPClient",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], path: "Tests/TestSupport"),
-        .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
+        .testTarget(name: "ContractsTests", dependencies: ["Contracts", "Harness"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "TestSupport"]),

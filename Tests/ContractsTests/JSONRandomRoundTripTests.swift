@@ -1,20 +1,10 @@
 // Seeded random values, number spellings and damaged documents: the fast path and Foundation must agree on all of them.
 @testable import Contracts
 import Foundation
+import Harness
 import Testing
 
-/// SplitMix64: the same sequence for the same seed on every platform.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+typealias SeededRandom = SeededGenerator
 
 private extension SeededRandom {
     mutating func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &self) < percent }
