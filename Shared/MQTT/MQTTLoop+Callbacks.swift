@@ -75,9 +75,12 @@ extension MQTTLoop {
 
     private func acknowledged(mid: Int32, reason: Int32) {
         guard let entry = inflight.removeValue(forKey: mid) else { return }
-        if reason == Int32(MQTT_RC_NO_MATCHING_SUBSCRIBERS.rawValue), let retry = entry.retry {
-            waitForSubscriber(retry)
-            return
+        if let publish = entry.publish {
+            if reason == Int32(MQTT_RC_NO_MATCHING_SUBSCRIBERS.rawValue) {
+                noSubscriber(publish, wasProbe: entry.isProbe)
+                return
+            }
+            if reason < 0x80 { subscriberFound(on: publish.topic) }
         }
         if reason >= 0x80 {
             logger.error("MQTT broker refused a publish", metadata: [

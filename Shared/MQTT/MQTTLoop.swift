@@ -38,15 +38,10 @@ final class MQTTLoop: @unchecked Sendable {
         let qos: Int
         /// false for our own status messages, which `pendingPublishes` does not count.
         let fromCaller: Bool
-        /// Kept for publishes that must find a subscriber, to send them again.
-        var retry: WaitingForSubscriber?
-    }
-
-    /// A publish the broker accepted with "no matching subscribers", sent again at `due`.
-    struct WaitingForSubscriber {
-        var publish: MQTTPublish
-        var attempts: Int
-        var due: Double
+        /// Kept for publishes that must find a subscriber (`MQTTPublish.needsSubscriber`), to send them again.
+        var publish: MQTTPublish? = nil
+        /// A held publish sent to find out whether its topic has a subscriber again.
+        var isProbe = false
     }
 
     let settings: MQTTSettings
@@ -69,7 +64,7 @@ final class MQTTLoop: @unchecked Sendable {
     var inflight: [Int32: InFlight] = [:]
     var deliveredTokens: [Int64] = []
     /// Still counted as pending (the caller's token is not reported) until a subscriber took them.
-    var waitingForSubscriber: [WaitingForSubscriber] = []
+    var waitingForSubscriber = SubscriberWait()
     var finishedCount = 0
 
     var batch: [MQTTMessage] = []
@@ -230,6 +225,10 @@ final class MQTTLoop: @unchecked Sendable {
         guard room > 0 else { return }
         let items = mailbox.take(upTo: room)
         for (index, item) in items.enumerated() {
+            if item.needsSubscriber, waitingForSubscriber.isWaiting(item.topic) {
+                waitingForSubscriber.hold(item)
+                continue
+            }
             var mid: Int32 = 0
             let rc = item.payload.withUnsafeBytes { bytes in
                 mosquitto_publish_v5(handle, &mid, item.topic, Int32(clamping: bytes.count), bytes.baseAddress,
@@ -238,7 +237,7 @@ final class MQTTLoop: @unchecked Sendable {
             // For QoS > 0 a NO_CONN means "queued, sent after the reconnect": libmosquitto owns it now.
             if rc == MOSQ_ERR_SUCCESS.rawValue || (rc == MOSQ_ERR_NO_CONN.rawValue && item.qos > 0) {
                 inflight[mid] = InFlight(topic: item.topic, token: item.token, qos: item.qos, fromCaller: true,
-                                         retry: item.needsSubscriber ? WaitingForSubscriber(publish: item, attempts: 0, due: 0) : nil)
+                                         publish: item.needsSubscriber ? item : nil)
             } else if MQTTLoop.isPermanent(rc) {
                 // Retrying could never succeed; reporting it delivered keeps an outbox from looping forever.
                 logger.error("cannot publish, dropping the message", metadata: [
@@ -253,43 +252,38 @@ final class MQTTLoop: @unchecked Sendable {
         }
     }
 
-    /// Publishes again what waited for a subscriber and is due (they count against the in-flight window too).
+    /// Sends the due probes of topics that had no subscriber (they count against the in-flight window too).
     private func resendWaiting() {
-        guard !waitingForSubscriber.isEmpty else { return }
         let now = monotonicSeconds()
-        var later: [WaitingForSubscriber] = []
-        for var waiting in waitingForSubscriber {
-            guard waiting.due <= now, inflight.count < settings.maxInflight else {
-                later.append(waiting)
-                continue
-            }
+        for item in waitingForSubscriber.dueProbes(now: now) {
             var mid: Int32 = 0
-            let item = waiting.publish
             let rc = item.payload.withUnsafeBytes { bytes in
                 mosquitto_publish_v5(handle, &mid, item.topic, Int32(clamping: bytes.count), bytes.baseAddress,
                                      Int32(item.qos), item.retain, nil)
             }
             if rc == MOSQ_ERR_SUCCESS.rawValue || (rc == MOSQ_ERR_NO_CONN.rawValue && item.qos > 0) {
-                waiting.attempts += 1
-                inflight[mid] = InFlight(topic: item.topic, token: item.token, qos: item.qos, fromCaller: true, retry: waiting)
+                inflight[mid] = InFlight(topic: item.topic, token: item.token, qos: item.qos, fromCaller: true, publish: item, isProbe: true)
             } else {
-                waiting.due = now + 1
-                later.append(waiting)
+                waitingForSubscriber.probeNotSent(item, now: now)
             }
         }
-        waitingForSubscriber = later
     }
 
-    /// The broker took it but nobody subscribed: try again after 0.5 s, doubling up to 30 s.
-    func waitForSubscriber(_ waiting: WaitingForSubscriber) {
-        var waiting = waiting
-        waiting.due = monotonicSeconds() + min(30, 0.5 * pow(2, Double(min(waiting.attempts, 10))))
-        if waitingForSubscriber.isEmpty || waiting.attempts == 0 && waiting.publish.topic != waitingForSubscriber.last?.publish.topic {
-            logger.warning("no subscriber for a publish that needs one; sending it again later", metadata: [
-                "topic": "\(waiting.publish.topic)", "waiting": "\(waitingForSubscriber.count + 1)",
+    /// The broker took a publish that needs a subscriber but had none for it.
+    func noSubscriber(_ publish: MQTTPublish, wasProbe: Bool) {
+        if waitingForSubscriber.noSubscriber(publish, wasProbe: wasProbe, now: monotonicSeconds()) {
+            logger.warning("no subscriber for a topic whose messages need one; holding them and probing with backoff", metadata: [
+                "topic": "\(publish.topic)",
             ])
         }
-        waitingForSubscriber.append(waiting)
+    }
+
+    /// A publish on `topic` reached a subscriber: what was held for it goes out again, in order.
+    func subscriberFound(on topic: String) {
+        guard waitingForSubscriber.isWaiting(topic) else { return }
+        let held = waitingForSubscriber.release(topic)
+        logger.notice("a subscriber is back; sending what was held", metadata: ["topic": "\(topic)", "held": "\(held.count)"])
+        mailbox.giveBack(held)
     }
 
     static func isPermanent(_ rc: Int32) -> Bool {
@@ -369,7 +363,7 @@ final class MQTTLoop: @unchecked Sendable {
         case .idle(let retryAt): wait = min(wait, retryAt - now)
         case .connecting, .connected, .ready: break
         }
-        if let due = waitingForSubscriber.lazy.map(\.due).min() { wait = min(wait, due - now) }
+        if let due = waitingForSubscriber.nextDue { wait = min(wait, due - now) }
         switch stopping {
         case .no: break
         case .draining(let deadline): wait = min(wait, deadline - now)
@@ -493,7 +487,7 @@ final class MQTTLoop: @unchecked Sendable {
             return false
         case .draining(let deadline):
             // What waits for a subscriber stays in the caller's outbox and goes out after the next start.
-            let outstanding = mailbox.pending - waitingForSubscriber.count
+            let outstanding = mailbox.pending - waitingForSubscriber.heldCount
             let drained = outstanding == 0 && inflight.isEmpty
             guard drained || now >= deadline else { return false }
             if !drained {

@@ -30,6 +30,30 @@ import TestSupport
         #expect(publisher.pendingPublishes == 0)
     }
 
+    @Test func manyHeldPublishesArriveInOrderOnceASubscriberComes() async throws {
+        let broker = try MosquittoBroker()
+        let outbox = RecordingSink()
+        let publisher = try makeClient(broker, id: "held-pub", sink: outbox)
+        defer { publisher.shutdown(timeout: 2) }
+        try await publisher.waitUntilConnected(timeout: 5)
+        let count = 200
+        publisher.publish((0..<count).map {
+            MQTTPublish(topic: "dispatch/slack/acme", payload: Data("\($0)".utf8), token: Int64($0), needsSubscriber: true)
+        })
+        try await Task.sleep(nanoseconds: 1_500_000_000)
+        #expect(outbox.tokens.isEmpty)
+        #expect(publisher.pendingPublishes == count)
+
+        let inbox = RecordingSink()
+        let gateway = try makeClient(broker, id: "held-sub", subscriptions: ["$share/slack/dispatch/slack/+"], sink: inbox)
+        defer { gateway.shutdown(timeout: 2) }
+        try await gateway.waitUntilConnected(timeout: 5)
+        #expect(await eventually(timeout: 10) { inbox.payloads.count >= count })
+        #expect(inbox.payloads == (0..<count).map { "\($0)" }, "in the order they were published")
+        #expect(await eventually { outbox.tokens.count == count })
+        #expect(publisher.pendingPublishes == 0)
+    }
+
     @Test func shutdownDoesNotWaitForASubscriberThatIsNotThere() async throws {
         let broker = try MosquittoBroker()
         let outbox = RecordingSink()
