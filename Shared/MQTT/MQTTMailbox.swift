@@ -37,12 +37,20 @@ final class MQTTMailbox: @unchecked Sendable {
     }
 
     /// Loop thread, right after poll() returned: later enqueues must signal again.
+    ///
+    /// Drain first, then clear the flag. The other order lost wake-ups for good: an enqueue between clearing the
+    /// flag and draining set the flag again and wrote a byte that the drain then swallowed, leaving the flag set
+    /// over an empty pipe, so every later enqueue skipped its signal and the loop only woke at its 1 s poll
+    /// timeout. The bench showed it as runs where a publishing client's messages reached the broker up to a
+    /// second late, for the rest of the run.
     func drainWake() {
         lock.lock()
         let wake = self.wake
-        wakePending = false
         lock.unlock()
         wake?.drain()
+        lock.lock()
+        wakePending = false
+        lock.unlock()
     }
 
     /// Loop thread: up to `limit` queued messages, oldest first.
