@@ -229,15 +229,9 @@ final class MQTTLoop: @unchecked Sendable {
                 waitingForSubscriber.hold(item)
                 continue
             }
-            var mid: Int32 = 0
-            let rc = item.payload.withUnsafeBytes { bytes in
-                mosquitto_publish_v5(handle, &mid, item.topic, Int32(clamping: bytes.count), bytes.baseAddress,
-                                     Int32(item.qos), item.retain, nil)
-            }
-            // For QoS > 0 a NO_CONN means "queued, sent after the reconnect": libmosquitto owns it now.
-            if rc == MOSQ_ERR_SUCCESS.rawValue || (rc == MOSQ_ERR_NO_CONN.rawValue && item.qos > 0) {
-                inflight[mid] = InFlight(topic: item.topic, token: item.token, qos: item.qos, fromCaller: true,
-                                         publish: item.needsSubscriber ? item : nil)
+            let rc = send(item, isProbe: false)
+            if rc == MOSQ_ERR_SUCCESS.rawValue {
+                continue
             } else if MQTTLoop.isPermanent(rc) {
                 // Retrying could never succeed; reporting it delivered keeps an outbox from looping forever.
                 logger.error("cannot publish, dropping the message", metadata: [
@@ -255,18 +249,23 @@ final class MQTTLoop: @unchecked Sendable {
     /// Sends the due probes of topics that had no subscriber (they count against the in-flight window too).
     private func resendWaiting() {
         let now = monotonicSeconds()
-        for item in waitingForSubscriber.dueProbes(now: now) {
-            var mid: Int32 = 0
-            let rc = item.payload.withUnsafeBytes { bytes in
-                mosquitto_publish_v5(handle, &mid, item.topic, Int32(clamping: bytes.count), bytes.baseAddress,
-                                     Int32(item.qos), item.retain, nil)
-            }
-            if rc == MOSQ_ERR_SUCCESS.rawValue || (rc == MOSQ_ERR_NO_CONN.rawValue && item.qos > 0) {
-                inflight[mid] = InFlight(topic: item.topic, token: item.token, qos: item.qos, fromCaller: true, publish: item, isProbe: true)
-            } else {
-                waitingForSubscriber.probeNotSent(item, now: now)
-            }
+        for item in waitingForSubscriber.dueProbes(now: now) where send(item, isProbe: true) != MOSQ_ERR_SUCCESS.rawValue {
+            waitingForSubscriber.probeNotSent(item, now: now)
         }
+    }
+
+    /// Hands one caller's publish to libmosquitto and tracks it in flight; returns MOSQ_ERR_SUCCESS once
+    /// libmosquitto owns it (for QoS > 0 a NO_CONN means "queued, sent after the reconnect"), else its error.
+    private func send(_ item: MQTTPublish, isProbe: Bool) -> Int32 {
+        var mid: Int32 = 0
+        let rc = item.payload.withUnsafeBytes { bytes in
+            mosquitto_publish_v5(handle, &mid, item.topic, Int32(clamping: bytes.count), bytes.baseAddress,
+                                 Int32(item.qos), item.retain, nil)
+        }
+        guard rc == MOSQ_ERR_SUCCESS.rawValue || (rc == MOSQ_ERR_NO_CONN.rawValue && item.qos > 0) else { return rc }
+        inflight[mid] = InFlight(topic: item.topic, token: item.token, qos: item.qos, fromCaller: true,
+                                 publish: item.needsSubscriber ? item : nil, isProbe: isProbe)
+        return MOSQ_ERR_SUCCESS.rawValue
     }
 
     /// The broker took a publish that needs a subscriber but had none for it.
