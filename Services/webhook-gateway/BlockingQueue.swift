@@ -12,7 +12,9 @@ final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
         guard !newItems.isEmpty else { return }
         condition.lock()
         items.append(contentsOf: newItems)
-        condition.broadcast()
+        // One item needs one taker: a broadcast woke all eight delivery threads for every dispatch, seven of them
+        // to find nothing and sleep again.
+        if newItems.count == 1 { condition.signal() } else { condition.broadcast() }
         condition.unlock()
     }
 
