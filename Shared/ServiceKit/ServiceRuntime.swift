@@ -78,7 +78,8 @@ public final class ServiceRuntime: Sendable {
         let app = HTTPEndpoint.makeApplication(address: httpAddress, health: health, logger: logger, routes: routes) { [weak self] port in
             self?.boundPort.withLock { $0 = port }
         }
-        let all: [any Service] = [MQTTLoopService(client: client, shutdownTimeout: 10)] + services + [app]
+        let all: [any Service] = [MQTTLoopService(client: client, shutdownTimeout: 10)] + services
+            + [InboxPruner(store: store, logger: logger), app]
         let group = ServiceGroup(services: all,
                                  gracefulShutdownSignals: installSignalHandlers ? [.sigterm, .sigint] : [],
                                  cancellationSignals: [],

@@ -16,10 +16,12 @@ public enum Inbox {
         return try Int.fetchOne(statement, arguments: [id]) != nil
     }
 
-    /// Deletes ids recorded before `olderThan`; returns how many. Redeliveries older than that are no longer caught.
-    public static func prune(_ db: Database, olderThan: Date) throws -> Int {
-        let statement = try db.cachedStatement(sql: "DELETE FROM inbox WHERE received_at < ?")
-        try statement.execute(arguments: [olderThan.timeIntervalSince1970])
+    /// Deletes ids recorded before `olderThan`, at most `limit` of them, oldest first; returns how many.
+    /// Redeliveries older than that are no longer caught.
+    public static func prune(_ db: Database, olderThan: Date, limit: Int = .max) throws -> Int {
+        let statement = try db.cachedStatement(sql:
+            "DELETE FROM inbox WHERE id IN (SELECT id FROM inbox WHERE received_at < ? ORDER BY received_at LIMIT ?)")
+        try statement.execute(arguments: [olderThan.timeIntervalSince1970, limit])
         return db.changesCount
     }
 }
