@@ -19,6 +19,13 @@ public enum AlertRecords {
                 CREATE UNIQUE INDEX alerts_open_dedup ON alerts(tenant, dedup_key) WHERE status <> 'resolved';
                 """)
         },
+        Migration("0102_retained_cleared") { db in
+            // 1 once the retained state of a resolved alert was cleared on the broker (RetainedStateSweeper).
+            try db.execute(sql: """
+                ALTER TABLE alerts ADD COLUMN retained_cleared INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX alerts_resolved_retained ON alerts(updated_at) WHERE status = 'resolved' AND retained_cleared = 0;
+                """)
+        },
     ]
 
     /// The open (triggered or acknowledged) alert with this dedup key, if any.
@@ -37,10 +44,24 @@ public enum AlertRecords {
     public static func save(_ db: Database, _ alert: Alert) throws {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO alerts (id, tenant, dedup_key, status, body, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET status = excluded.status, body = excluded.body, updated_at = excluded.updated_at
+            ON CONFLICT(id) DO UPDATE SET status = excluded.status, body = excluded.body, updated_at = excluded.updated_at,
+                retained_cleared = 0
             """)
         try statement.execute(arguments: [alert.id, alert.tenant, alert.dedupKey, alert.status.rawValue,
                                           try JSONCoding.encode(alert), alert.updatedAt.timeIntervalSince1970])
+    }
+
+    /// Resolved alerts whose retained state is still on the broker, resolved (last updated) before `before`.
+    public static func resolvedWithRetainedState(_ db: Database, before: Date, limit: Int) throws -> [(id: String, tenant: String)] {
+        let statement = try db.cachedStatement(sql: """
+            SELECT id, tenant FROM alerts WHERE status = 'resolved' AND retained_cleared = 0 AND updated_at < ?
+            ORDER BY updated_at LIMIT ?
+            """)
+        return try Row.fetchAll(statement, arguments: [before.timeIntervalSince1970, limit]).map { (id: $0[0], tenant: $0[1]) }
+    }
+
+    public static func markRetainedCleared(_ db: Database, id: String) throws {
+        try db.cachedStatement(sql: "UPDATE alerts SET retained_cleared = 1 WHERE id = ?").execute(arguments: [id])
     }
 
     public static func count(_ db: Database, status: AlertStatus? = nil) throws -> Int {

@@ -2,6 +2,7 @@
 import Config
 import Contracts
 import ServiceKit
+import ServiceLifecycle
 
 public enum IngestService {
     public static let name = "ingest"
@@ -29,6 +30,7 @@ public enum IngestService {
 
     public static func run(_ runtime: ServiceRuntime, installSignalHandlers: Bool = true) async throws {
         let processor = IngestProcessor(config: runtime.config, topics: runtime.topics, logger: runtime.logger)
-        try await runtime.run(processor: processor, installSignalHandlers: installSignalHandlers)
+        let sweeper = RetainedStateSweeper(store: runtime.store, relay: runtime.relay, topics: runtime.topics, logger: runtime.logger)
+        try await runtime.run(processor: processor, services: [sweeper], installSignalHandlers: installSignalHandlers)
     }
 }
