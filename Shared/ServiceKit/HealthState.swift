@@ -1,15 +1,34 @@
 // What /healthz reports: the store takes writes and the broker connection is up.
 import Foundation
+import MQTT
 import Synchronization
 
 public final class HealthState: Sendable {
-    private let storeError = Mutex<String?>(nil)
+    /// After a failed commit the store counts as failing for this long, even if a commit succeeds meanwhile:
+    /// on a nearly full disk some commits still fit (SQLite reuses WAL pages a checkpoint freed), and a
+    /// /healthz that flapped between ok and failing every few hundred milliseconds would help nobody.
+    public static let holdDown: Double = 10
+
+    private struct Store {
+        var error: String?
+        var lastError: String?
+        var failedAt = -Double.infinity
+    }
+    private let store = Mutex(Store())
     private let connected: @Sendable () -> Bool
+    private let clock: @Sendable () -> Double
 
-    public init(connected: @escaping @Sendable () -> Bool) { self.connected = connected }
+    public init(connected: @escaping @Sendable () -> Bool, clock: @escaping @Sendable () -> Double = { monotonicSeconds() }) {
+        self.connected = connected
+        self.clock = clock
+    }
 
-    public func storeFailed(_ reason: String) { storeError.withLock { $0 = reason } }
-    public func storeRecovered() { storeError.withLock { if $0 != nil { $0 = nil } } }
+    public func storeFailed(_ reason: String) {
+        let now = clock()
+        store.withLock { $0.error = reason; $0.lastError = reason; $0.failedAt = now }
+    }
+
+    public func storeRecovered() { store.withLock { if $0.error != nil { $0.error = nil } } }
 
     public struct Report: Codable, Sendable {
         public var status: String
@@ -18,7 +37,10 @@ public final class HealthState: Sendable {
     }
 
     public var report: Report {
-        let storeProblem = storeError.withLock { $0 }
+        let now = clock()
+        let storeProblem = store.withLock { state in
+            state.error ?? (now - state.failedAt < Self.holdDown ? state.lastError : nil)
+        }
         let mqttUp = connected()
         return Report(status: storeProblem == nil && mqttUp ? "ok" : "unhealthy",
                       mqtt: mqttUp ? "connected" : "disconnected",
