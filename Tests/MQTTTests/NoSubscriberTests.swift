@@ -67,3 +67,25 @@ import TestSupport
         #expect(outbox.tokens.isEmpty)
     }
 }
+
+/// What ingest's RetainedStateSweeper relies on: an empty retained publish removes the retained message.
+@Test func anEmptyRetainedPublishRemovesTheRetainedMessage() async throws {
+    let broker = try MosquittoBroker()
+    let outbox = RecordingSink()
+    let publisher = try makeClient(broker, id: "retain-pub", sink: outbox)
+    defer { publisher.shutdown(timeout: 2) }
+    try await publisher.waitUntilConnected(timeout: 5)
+    publisher.publish(MQTTPublish(topic: "alerting/alerts/acme/a1", payload: Data("state".utf8), retain: true, token: 1))
+    publisher.publish(MQTTPublish(topic: "alerting/alerts/acme/a2", payload: Data("state".utf8), retain: true, token: 2))
+    #expect(await eventually { outbox.tokens.sorted() == [1, 2] })
+    publisher.publish(MQTTPublish(topic: "alerting/alerts/acme/a1", payload: Data(), retain: true, token: 3))
+    #expect(await eventually { outbox.tokens.sorted() == [1, 2, 3] })
+
+    let inbox = RecordingSink()
+    let dashboard = try makeClient(broker, id: "retain-sub", subscriptions: ["alerting/alerts/#"], sink: inbox)
+    defer { dashboard.shutdown(timeout: 2) }
+    try await dashboard.waitUntilConnected(timeout: 5)
+    #expect(await eventually { inbox.messages.count >= 1 })
+    try await Task.sleep(nanoseconds: 300_000_000)
+    #expect(inbox.messages.map(\.topic) == ["alerting/alerts/acme/a2"], "a1's retained state is gone, a2's is still there")
+}
