@@ -1,9 +1,24 @@
 // Free loopback ports and "does it accept connections yet", for the processes tests and the benchmark start.
 import Foundation
+import Synchronization
 
 public enum LocalPorts {
-    /// A port the kernel just handed out.
+    /// Ports this process has handed out already. The kernel may give the same ephemeral port to the next
+    /// `bind(0)` once our probe socket is closed, and tests running in parallel in one process then raced for
+    /// it: a webhook gateway failed with "Address already in use" because a broker of another test took its port.
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    /// A port the kernel just handed out, never one this process handed out before.
     public static func free() -> Int {
+        for _ in 0..<100 {
+            let port = probe()
+            guard port != 0 else { return 0 }
+            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
+        }
+        return probe()
+    }
+
+    private static func probe() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return 0 }
         defer { close(fd) }
