@@ -36,7 +36,7 @@ public final class TimerLoop: Service, Sendable {
     /// nothing due, and a read) on each one cost the escalator a third of its CPU at 1,000 alerts/s.
     public func wake(for due: Date) {
         let needed = sleepingUntil.withLock { until in until.map { due < $0 } ?? true }
-        if needed { signal.fire() }
+        if needed { wake() }
     }
 
     public func run() async throws {

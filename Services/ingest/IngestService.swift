@@ -1,8 +1,8 @@
 // Builds the ingest service from the common flags: what it subscribes to and how it processes.
 import Config
 import Contracts
+import Foundation
 import ServiceKit
-import ServiceLifecycle
 
 public enum IngestService {
     public static let name = "ingest"
@@ -31,6 +31,7 @@ public enum IngestService {
     public static func run(_ runtime: ServiceRuntime, installSignalHandlers: Bool = true) async throws {
         let processor = IngestProcessor(config: runtime.config, topics: runtime.topics, logger: runtime.logger)
         let sweeper = RetainedStateSweeper(store: runtime.store, relay: runtime.relay, topics: runtime.topics, logger: runtime.logger)
-        try await runtime.run(processor: processor, services: [sweeper], installSignalHandlers: installSignalHandlers)
+        let sweeping = PeriodicTask(every: RetainedStateSweeper.interval) { sweeper.sweepOnce(now: Date()) }
+        try await runtime.run(processor: processor, services: [sweeping], installSignalHandlers: installSignalHandlers)
     }
 }

@@ -3,7 +3,6 @@ import Contracts
 import Foundation
 import Logging
 import ServiceKit
-import ServiceLifecycle
 import Store
 
 /// Each alert's state is retained on `alerting/alerts/{tenant}/{alert_id}`, so a dashboard that subscribes
@@ -11,13 +10,14 @@ import Store
 /// looking at what just happened); after that an empty retained message removes them from the broker, whose
 /// memory and snapshot (written every 10 s) otherwise grew with every alert ever raised. The alert row itself
 /// stays in ingest's table. A later acknowledge or resolve of the same alert publishes its state again.
-public struct RetainedStateSweeper: Service {
+public struct RetainedStateSweeper: Sendable {
     public static let retention: TimeInterval = 24 * 3600
     let store: Store
     let relay: OutboxRelay
     let topics: Topics
     let logger: Logger
-    var interval: TimeInterval = 600
+    /// How often `IngestService` runs `sweepOnce` (through a `PeriodicTask`).
+    public static let interval: TimeInterval = 600
     var batch = 500
 
     public init(store: Store, relay: OutboxRelay, topics: Topics, logger: Logger) {
@@ -25,15 +25,6 @@ public struct RetainedStateSweeper: Service {
         self.relay = relay
         self.topics = topics
         self.logger = logger
-    }
-
-    public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                sweepOnce(now: Date())
-                try? await Task.sleep(nanoseconds: UInt64(interval * 1e9))
-            }
-        }
     }
 
     /// Clears what is due at `now`, `batch` alerts a transaction; returns how many were cleared.

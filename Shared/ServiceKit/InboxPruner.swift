@@ -1,28 +1,18 @@
 // Keeps a service's inbox (the ids of messages already handled) from growing forever.
 import Foundation
 import Logging
-import ServiceLifecycle
 import Store
 
-/// Every `interval`, deletes inbox ids older than `retention`, in transactions of at most `batch` rows so the
+/// Deletes inbox ids older than `retention` (run hourly by `ServiceRuntime` through a `PeriodicTask`), in transactions of at most `batch` rows so the
 /// consumer's batches never wait long for the writer. A message id can only come back while the broker still
 /// holds a session that saw it (7 days, `persistent_client_expiration` in broker/) or a producer re-publishes
 /// its outbox after a restart; 14 days covers both with room to spare.
-struct InboxPruner: Service {
+struct InboxPruner: Sendable {
     static let retention: TimeInterval = 14 * 24 * 3600
     let store: Store
     let logger: Logger
-    var interval: TimeInterval = 3600
+    static let interval: TimeInterval = 3600
     var batch = 5_000
-
-    func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                pruneOnce(now: Date())
-                try? await Task.sleep(nanoseconds: UInt64(interval * 1e9))
-            }
-        }
-    }
 
     /// Returns how many ids were deleted.
     @discardableResult

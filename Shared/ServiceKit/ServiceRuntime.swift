@@ -78,8 +78,10 @@ public final class ServiceRuntime: Sendable {
         let app = HTTPEndpoint.makeApplication(address: httpAddress, health: health, logger: logger, routes: routes) { [weak self] port in
             self?.boundPort.withLock { $0 = port }
         }
+        let pruner = InboxPruner(store: store, logger: logger)
+        let pruning = PeriodicTask(every: InboxPruner.interval) { pruner.pruneOnce(now: Date()) }
         let all: [any Service] = [MQTTLoopService(client: client, shutdownTimeout: 10)] + services
-            + [InboxPruner(store: store, logger: logger), app]
+            + [pruning, app]
         let group = ServiceGroup(services: all,
                                  gracefulShutdownSignals: installSignalHandlers ? [.sigterm, .sigint] : [],
                                  cancellationSignals: [],

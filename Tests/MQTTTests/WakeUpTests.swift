@@ -1,10 +1,8 @@
 // Publishing from another thread must wake the loop every time: a lost wake-up leaves messages waiting for the 1 s poll timeout.
 // (Checked against the old drain order, which fails this test within a second.)
 import Foundation
-import Logging
 @testable import MQTT
 import Testing
-import TestSupport
 
 /// One thread enqueues, another plays the MQTT loop (poll the wake-up pipe, drain,
 /// take). A poll that times out while publishes wait in the queue is a lost wake-up.
