@@ -29,8 +29,9 @@ public enum DispatchRecords {
                 """)
         },
         Migration("0202_dispatch_details") { db in
-            // origin: route | targeting | escalation | fallback | service | failover; request: the dispatch's envelope JSON, as published
-            // (failover and updates are built from it); failover: the user's next channels, comma-separated.
+            // origin: route | targeting | escalation | fallback | service | failover; request: the dispatch's envelope JSON, as published,
+            // for first notifications (failover and updates are built from it; NULL for the others); failover: the user's next
+            // channels, comma-separated.
             try db.execute(sql: """
                 ALTER TABLE dispatches ADD COLUMN kind TEXT NOT NULL DEFAULT 'notify';
                 ALTER TABLE dispatches ADD COLUMN origin TEXT;
@@ -79,9 +80,10 @@ public enum DispatchRecords {
     }
 
     /// Records a new dispatch as pending (or as `status`); false when this id was recorded before.
-    /// - Parameter envelope: the dispatch's envelope as the caller publishes it, kept as the request (encoded once).
+    /// - Parameter envelope: the dispatch's envelope as the caller publishes it, kept as the request (encoded once) when
+    ///   something will be built from it later (updates, failover); nil keeps none.
     public static func recordPending(_ db: Database, _ dispatch: DispatchRequest, tenant: String, at now: Date,
-                                     details: Details = Details(), status: String = "pending", envelope: Data) throws -> Bool {
+                                     details: Details = Details(), status: String = "pending", envelope: Data?) throws -> Bool {
         let statement = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO dispatches (dispatch_id, tenant, alert_id, event, kind, channel, recipient, recipient_user, status,
                 origin, reason, failover, request, created_at, updated_at)

@@ -17,6 +17,8 @@ public struct RouterProcessor: MessageProcessor {
     let logger: Logger
     let environment: [String: String]
     let tenantMismatches: Counter
+    /// Warnings that would otherwise repeat for every alert: once a minute per key, with the count held back.
+    let repeatedWarnings = LogThrottle()
 
     public init(config: ConfigStore, topics: Topics, logger: Logger,
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -55,7 +57,9 @@ public struct RouterProcessor: MessageProcessor {
             return refuse("an event", message.topic)
         }
         guard let directory = directories.directory(tenant: topicTenant) else {
-            logger.warning("event for tenant \(topicTenant), which is not configured or disabled: no dispatch")
+            if let held = repeatedWarnings.admit("tenant/\(topicTenant)") {
+                logger.warning("event for tenant \(topicTenant), which is not configured or disabled: no dispatch\(LogThrottle.heldNote(held))")
+            }
             return
         }
         let event = envelope.data
@@ -107,7 +111,9 @@ public struct RouterProcessor: MessageProcessor {
         }
         for missed in plan.undeliverable {
             RouterMetrics.undeliverable.increment()
-            logger.warning("alert \(tenant)/\(event.alert.id): user \(missed.user) has no usable channel (\(missed.reason))")
+            if let held = repeatedWarnings.admit("undeliverable/\(tenant)/\(missed.user)/\(missed.reason)") {
+                logger.warning("alert \(tenant)/\(event.alert.id): user \(missed.user) has no usable channel (\(missed.reason))\(LogThrottle.heldNote(held))")
+            }
             try DispatchRecords.recordUndeliverable(context.db, id: MessageID.derived(sourceID, "none", missed.user), tenant: tenant,
                                                     alertId: event.alert.id, event: event.kind.rawValue, user: missed.user, origin: origin,
                                                     reason: missed.reason, at: context.now)
@@ -131,8 +137,11 @@ public struct RouterProcessor: MessageProcessor {
             RouterMetrics.dispatched(channel: request.channel)
             return
         }
+        // The request is kept for what is built from it later: updates and failover of a first notification. A service's
+        // own channels are never updated nor failed over, and updates are not updated again.
+        let keep = request.kind == .notify && details.origin != "service"
         guard try DispatchRecords.recordPending(context.db, request, tenant: tenant, at: context.now, details: details,
-                                                envelope: envelope) else { return }
+                                                envelope: keep ? envelope : nil) else { return }
         try context.publish(topic: topics.dispatch(channel: request.channel, tenant: tenant), payload: envelope)
         RouterMetrics.dispatched(channel: request.channel)
     }
@@ -174,7 +183,9 @@ public struct RouterProcessor: MessageProcessor {
         RouterMetrics.escalationStep(envelope.data.cause.kind)
         let step = envelope.data
         guard let directory = directories.directory(tenant: topicTenant) else {
-            logger.warning("escalation step for tenant \(topicTenant), which is not configured or disabled: no dispatch")
+            if let held = repeatedWarnings.admit("tenant/\(topicTenant)") {
+                logger.warning("escalation step for tenant \(topicTenant), which is not configured or disabled: no dispatch\(LogThrottle.heldNote(held))")
+            }
             return
         }
         guard let alert = try AlertFacts.alert(context.db, tenant: topicTenant, alertId: step.alertId) else {

@@ -98,7 +98,7 @@ public final class DeliveryWorkers: Service, @unchecked Sendable {
                                                       status: outcome.status, attempt: max(outcome.attempts, 1), httpStatus: outcome.httpStatus,
                                                       error: outcome.error, recipient: job.dispatch.recipient)
                         return try Outbox.enqueue(db, topic: runtime.topics.receipts(tenant: job.tenant),
-                                                  payload: try Envelope(id: MessageID.derived("receipt", job.dispatchId), source: runtime.source,
+                                                  payload: try Envelope(id: MessageID.derived(job.dispatchId, "receipt"), source: runtime.source,
                                                                         tenant: job.tenant, time: item.at, data: receipt).encoded())
                     }
                 }

@@ -79,7 +79,26 @@ public enum MessageID {
     }
 
     /// A stable id derived from parts, so that re-processing the same input yields the same id (FNV-1a 64, two rounds).
+    /// When the first part is a time-ordered id (`make()`'s `<hex millis>-…`), the result keeps its time prefix: ids
+    /// derived from recent messages then sort together, so the B-tree indexes they key (inboxes, dispatches,
+    /// deliveries) grow at their right edge instead of dirtying a random page per insert.
     public static func derived(_ parts: String...) -> String {
+        let hash = fnv(parts)
+        guard let first = parts.first, let prefix = timePrefix(first) else { return hash }
+        return prefix + "-" + hash
+    }
+
+    /// The `<hex millis>` in front of a time-ordered id, if `id` has one.
+    static func timePrefix(_ id: String) -> Substring? {
+        guard let dash = id.utf8.firstIndex(of: UInt8(ascii: "-")) else { return nil }
+        let head = id[..<dash]
+        guard (8...16).contains(head.utf8.count), head.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else {
+            return nil
+        }
+        return head
+    }
+
+    private static func fnv(_ parts: [String]) -> String {
         var a: UInt64 = 0xcbf2_9ce4_8422_2325
         var b: UInt64 = 0x8422_2325_cbf2_9ce4
         for part in parts {

@@ -68,7 +68,8 @@ public final class MQTTClient: @unchecked Sendable {
         guard settings.keepAlive == 0 || (5...65535).contains(settings.keepAlive) else {
             throw invalid("keepAlive must be 0 or 5...65535 seconds")
         }
-        guard (1...65535).contains(settings.maxInflight) else { throw invalid("maxInflight must be 1...65535") }
+        guard (1...65535).contains(settings.receiveMaximum) else { throw invalid("receiveMaximum must be 1...65535") }
+        guard (1...65535).contains(settings.sendMaximum) else { throw invalid("sendMaximum must be 1...65535") }
         guard settings.receiveBatchLimit >= 1 else { throw invalid("receiveBatchLimit must be at least 1") }
         guard !settings.clientID.isEmpty || settings.cleanSession else {
             throw invalid("a persistent session needs a client id")
@@ -113,6 +114,9 @@ public final class MQTTClient: @unchecked Sendable {
 
     /// Publishes not yet acknowledged by the broker: queued plus in flight.
     public var pendingPublishes: Int { mailbox.pending }
+
+    /// Of those, the ones held back because their topic has no subscriber yet (`MQTTPublish.needsSubscriber`).
+    public var publishesHeldForSubscriber: Int { mailbox.heldForSubscriber }
 
     /// Waits until connected and subscribed; throws after `timeout` seconds.
     public func waitUntilConnected(timeout: Double) async throws {

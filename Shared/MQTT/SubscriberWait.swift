@@ -6,11 +6,23 @@ import Foundation
 /// its topic is released in order. So a gateway that is missing for an hour costs one publish per backoff step,
 /// not one per held dispatch.
 struct SubscriberWait {
+    /// Held publishes in their send order: `refused` came back with "no matching subscribers" (in PUBACK order,
+    /// which is send order), `queued` were held before being sent and are newer than anything sent on the topic.
+    /// Keeping them apart keeps the order when refusals of publishes still in flight arrive after newer ones
+    /// were held.
     struct Topic {
-        var held: [MQTTPublish]
+        var refused: [MQTTPublish]
+        var queued: [MQTTPublish] = []
         var attempts: Int
         var due: Double
         var probing: Bool
+
+        var held: [MQTTPublish] { refused + queued }
+        var isEmpty: Bool { refused.isEmpty && queued.isEmpty }
+
+        mutating func takeFirst() -> MQTTPublish {
+            refused.isEmpty ? queued.removeFirst() : refused.removeFirst()
+        }
     }
 
     private(set) var topics: [String: Topic] = [:]
@@ -30,24 +42,24 @@ struct SubscriberWait {
         heldCount += 1
         if var topic = topics[publish.topic] {
             if wasProbe {
-                topic.held.insert(publish, at: 0)
+                topic.refused.insert(publish, at: 0)
                 topic.attempts += 1
                 topic.due = now + Self.delay(afterAttempts: topic.attempts)
                 topic.probing = false
             } else {
-                topic.held.append(publish)
+                topic.refused.append(publish)
             }
             topics[publish.topic] = topic
             return false
         }
-        topics[publish.topic] = Topic(held: [publish], attempts: 0, due: now + Self.delay(afterAttempts: 0), probing: false)
+        topics[publish.topic] = Topic(refused: [publish], attempts: 0, due: now + Self.delay(afterAttempts: 0), probing: false)
         return true
     }
 
     /// A new publish to a topic that is waiting: held behind the others instead of being sent.
     mutating func hold(_ publish: MQTTPublish) {
         guard var topic = topics[publish.topic] else { return }
-        topic.held.append(publish)
+        topic.queued.append(publish)
         topics[publish.topic] = topic
         heldCount += 1
     }
@@ -55,8 +67,8 @@ struct SubscriberWait {
     /// The probes due at `now`, one per topic (each topic then waits for its probe's PUBACK).
     mutating func dueProbes(now: Double) -> [MQTTPublish] {
         var probes: [MQTTPublish] = []
-        for (name, var topic) in topics where !topic.probing && topic.due <= now && !topic.held.isEmpty {
-            probes.append(topic.held.removeFirst())
+        for (name, var topic) in topics where !topic.probing && topic.due <= now && !topic.isEmpty {
+            probes.append(topic.takeFirst())
             topic.probing = true
             topics[name] = topic
             heldCount -= 1
@@ -67,7 +79,7 @@ struct SubscriberWait {
     /// A probe could not even be handed to the client library: it waits for the next round.
     mutating func probeNotSent(_ publish: MQTTPublish, now: Double) {
         guard var topic = topics[publish.topic] else { return }
-        topic.held.insert(publish, at: 0)
+        topic.refused.insert(publish, at: 0)
         topic.probing = false
         topic.due = now + 1
         topics[publish.topic] = topic
@@ -77,7 +89,8 @@ struct SubscriberWait {
     /// Something on the topic reached a subscriber: everything held for it, in order, to be sent now.
     mutating func release(_ topic: String) -> [MQTTPublish] {
         guard let waiting = topics.removeValue(forKey: topic) else { return [] }
-        heldCount -= waiting.held.count
-        return waiting.held
+        let held = waiting.held
+        heldCount -= held.count
+        return held
     }
 }

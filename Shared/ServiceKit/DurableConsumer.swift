@@ -58,6 +58,7 @@ public final class DurableConsumer: MQTTSink, @unchecked Sendable {
         }
         health.storeRecovered()
         metrics.received.increment(by: batch.count)
+        metrics.batches.increment()
         relay.send(produced)
         for action in actions { action() }
     }

@@ -10,8 +10,23 @@ import Synchronization
 /// Here a PASSIVE checkpoint (it never blocks the writer, nor waits for readers) runs on its own
 /// connection and thread every `interval`, and the writer's automatic one only remains as a safety net far
 /// above what the background thread lets the WAL reach.
+///
+/// A PASSIVE checkpoint alone never lets the WAL start over while the writer is busy: the writer resets the log only
+/// at a transaction that finds every frame copied back, and under sustained load there is always a newer frame. The
+/// WAL then grew to the safety net (80 MB), every frame was written into newly allocated file blocks (which ext4
+/// zeroes first: 5 % of the webhook gateway's CPU), and the writer's own checkpoint of 80 MB stalled it. So once the
+/// log holds `restartPages` frames after a PASSIVE pass, a RESTART follows: it holds the writer for the frames
+/// appended since that pass and makes the next transaction write from the start of the file again. SQLite's busy
+/// handler polls, and a writer that starts its next transaction right after each commit took the lock back between
+/// every two polls, so the RESTART starved; the writer therefore gives way: after a commit it waits (at most
+/// `giveWayLimit`) while a RESTART is asked for (`Store.write`).
 public final class Checkpointer: Sendable {
     public static let safetyNetPages = 20_000
+    public static let restartPages = 2_048
+    static let giveWayLimit = 0.1
+    /// True while a RESTART checkpoint waits for the writer or runs.
+    private let restartAsked = NSCondition()
+    nonisolated(unsafe) private var restarting = false
     private let path: String
     private let interval: Double
     private let logger: Logger
@@ -42,7 +57,12 @@ public final class Checkpointer: Sendable {
         while !stopping.withLock({ $0 }) {
             Thread.sleep(forTimeInterval: interval)
             do {
-                _ = try connection.writeWithoutTransaction { try $0.checkpoint(.passive) }
+                let passive = try connection.writeWithoutTransaction { try $0.checkpoint(.passive) }
+                if passive.walFrameCount >= Checkpointer.restartPages {
+                    setRestarting(true)
+                    defer { setRestarting(false) }
+                    _ = try connection.writeWithoutTransaction { try $0.checkpoint(.restart) }
+                }
                 failures = 0
             } catch {
                 // Busy or disk trouble: the writer's own (automatic) checkpoint is still there; try again next round.
@@ -52,6 +72,22 @@ public final class Checkpointer: Sendable {
                 }
             }
         }
+    }
+
+    private func setRestarting(_ value: Bool) {
+        restartAsked.lock()
+        restarting = value
+        if !value { restartAsked.broadcast() }
+        restartAsked.unlock()
+    }
+
+    /// The writer, between two transactions: waits while a RESTART checkpoint is asked for, at most `giveWayLimit`.
+    func giveWayIfAsked() {
+        restartAsked.lock()
+        defer { restartAsked.unlock() }
+        guard restarting else { return }
+        let deadline = Date().addingTimeInterval(Checkpointer.giveWayLimit)
+        while restarting, restartAsked.wait(until: deadline) {}
     }
 
     func stop() {

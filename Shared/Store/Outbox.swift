@@ -38,6 +38,14 @@ public enum Outbox {
         }
     }
 
+    /// Rows from id `from` on, oldest first: what a relay that kept only part of its backlog in memory reads next.
+    public static func pending(_ db: Database, from id: Int64, limit: Int) throws -> [OutboxMessage] {
+        let statement = try db.cachedStatement(sql: "SELECT id, topic, payload, qos, retain FROM outbox WHERE id >= ? ORDER BY id LIMIT ?")
+        return try Row.fetchAll(statement, arguments: [id, limit]).map { row in
+            OutboxMessage(id: row[0], topic: row[1], payload: row[2], qos: row[3], retain: row[4])
+        }
+    }
+
     public static func remove(_ db: Database, ids: [Int64]) throws {
         let statement = try db.cachedStatement(sql: "DELETE FROM outbox WHERE id = ?")
         for id in ids {

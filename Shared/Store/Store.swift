@@ -98,7 +98,10 @@ public final class Store: Sendable {
     /// Runs `body` in one write transaction: committed if it returns, rolled back if it throws.
     /// Errors from `body` and from SQLite (GRDB `DatabaseError`) are rethrown unchanged.
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.write(body)
+        let result = try pool.write(body)
+        // Between two transactions: where the background checkpointer can restart the WAL (see Checkpointer).
+        checkpointer.withLock { $0 }?.giveWayIfAsked()
+        return result
     }
 
     /// Runs `body` on a read-only snapshot, concurrently with the writer.

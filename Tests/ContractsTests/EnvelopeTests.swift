@@ -102,6 +102,23 @@ private func roundTrip<P: EnvelopePayload>(_ payload: P) throws -> Envelope<P> {
     #expect(MessageID.make() != MessageID.make())
 }
 
+@Test func idsDerivedFromTimeOrderedIDsKeepTheirTimePrefix() throws {
+    let earlier = "19ab3c4d5e6-00000000abcd", later = "19ab3c4d5e7-0000000000ff"
+    let first = MessageID.derived(earlier, "webhook", "u1"), second = MessageID.derived(later, "email", "u2")
+    #expect(first.hasPrefix("19ab3c4d5e6-"))
+    #expect(first < second, "ids derived from later messages sort after those from earlier ones")
+    // Derived from a derived id (failover, receipts): still the same prefix, still distinct.
+    #expect(MessageID.derived(first, "receipt").hasPrefix("19ab3c4d5e6-"))
+    #expect(MessageID.derived(first, "receipt") != MessageID.derived(first, "sms"))
+    // Stable, and parts that are not time-ordered ids give the plain hash.
+    #expect(first == MessageID.derived(earlier, "webhook", "u1"))
+    #expect(!MessageID.derived("alert-1", "x").contains("-"))
+    #expect(!MessageID.derived("XYZ12345-1", "x").contains("-"))
+    let made = MessageID.make()
+    let prefix = try #require(made.split(separator: "-").first)
+    #expect(MessageID.derived(made, "x").hasPrefix(prefix + "-"))
+}
+
 @Test func severityOrdersByUrgency() {
     #expect(Severity.critical > Severity.warning)
     #expect(Severity.info < Severity.error)

@@ -47,6 +47,20 @@ import Testing
         #expect(wait.nextDue == nil)
     }
 
+    @Test func refusalsOfPublishesStillInFlightGoBeforeNewerHeldOnes() {
+        // 1–3 were sent; 1 is refused, then 4 and 5 are held unsent, then the refusals of 2 and 3 arrive.
+        var wait = SubscriberWait()
+        _ = wait.noSubscriber(publish("d/sms", 1), wasProbe: false, now: 100)
+        wait.hold(publish("d/sms", 4))
+        wait.hold(publish("d/sms", 5))
+        _ = wait.noSubscriber(publish("d/sms", 2), wasProbe: false, now: 100)
+        _ = wait.noSubscriber(publish("d/sms", 3), wasProbe: false, now: 100)
+        #expect(wait.topics["d/sms"]?.held.map(\.token) == [1, 2, 3, 4, 5])
+        #expect(wait.dueProbes(now: 101).map(\.token) == [1])
+        #expect(wait.release("d/sms").map(\.token) == [2, 3, 4, 5])
+        #expect(wait.heldCount == 0)
+    }
+
     @Test func theWaitIsCappedAtThirtySeconds() {
         #expect(SubscriberWait.delay(afterAttempts: 0) == 0.5)
         #expect(SubscriberWait.delay(afterAttempts: 3) == 4)

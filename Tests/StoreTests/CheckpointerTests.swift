@@ -39,6 +39,20 @@ import Testing
         #expect(try store.integrityCheck())
     }
 
+    @Test func underSustainedWritesTheWALStartsOverInsteadOfGrowing() throws {
+        let path = try temporaryDatabasePath()
+        let store = try open(path)
+        try store.checkpointInBackground(every: 0.02, logger: Logger(label: "test"))
+        // A writer that never pauses between transactions, 120 MB in all: PASSIVE checkpoints alone let the WAL grow
+        // to the safety net (80 MB); with the RESTART the writer gives way to, it stays near `restartPages`.
+        try write(store, megabytes: 120)
+        let wal = fileSize(path + "-wal")
+        store.stopCheckpointing()
+        #expect(wal < 40_000_000, "WAL file \(wal) bytes after 120 MB written")
+        #expect(try store.integrityCheck())
+        #expect(try store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM blobs") } == 120 * 16)
+    }
+
     @Test func withoutItTheWriterKeepsSQLitesOwnThreshold() throws {
         let path = try temporaryDatabasePath()
         let store = try open(path)
