@@ -30,11 +30,20 @@ public enum DeliveryRecords {
         },
     ]
 
-    public static func insert(_ db: Database, _ job: DeliveryJob, at now: Date) throws {
+    /// Stores a new job with `envelope`, the dispatch exactly as it arrived (not encoded again); false when this dispatch
+    /// id is stored already: the primary key is the gateway's record of dispatches seen, so it needs no inbox row.
+    public static func insert(_ db: Database, _ job: DeliveryJob, envelope: Data, at now: Date) throws -> Bool {
         let statement = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO deliveries (dispatch_id, tenant, body, status, created_at) VALUES (?, ?, ?, 'pending', ?)
             """)
-        try statement.execute(arguments: [job.dispatchId, job.tenant, try JSONCoding.encode(job.dispatch), now.timeIntervalSince1970])
+        try statement.execute(arguments: [job.dispatchId, job.tenant, envelope, now.timeIntervalSince1970])
+        return db.changesCount > 0
+    }
+
+    /// The body column holds the dispatch's envelope; rows written before it did hold the bare request.
+    static func dispatch(fromBody body: Data) throws -> DispatchRequest {
+        if let envelope = try? Envelope<DispatchRequest>.decode(body) { return envelope.data }
+        return try JSONCoding.decode(DispatchRequest.self, from: body)
     }
 
     public static func finish(_ db: Database, dispatchId: String, status: DeliveryReceipt.Status, attempts: Int, httpStatus: Int?,
@@ -50,7 +59,7 @@ public enum DeliveryRecords {
         try Row.fetchAll(db, sql: "SELECT dispatch_id, tenant, body FROM deliveries WHERE status = 'pending' ORDER BY created_at")
             .map { row in
                 DeliveryJob(dispatchId: row["dispatch_id"], tenant: row["tenant"],
-                            dispatch: try JSONCoding.decode(DispatchRequest.self, from: row["body"]))
+                            dispatch: try dispatch(fromBody: row["body"]))
             }
     }
 

@@ -24,10 +24,9 @@ public struct WebhookGatewayProcessor: MessageProcessor {
             logger.error("refused a dispatch whose tenant does not match its topic \(message.topic)")
             return
         }
-        // A dispatch id is handled once, whatever the broker redelivers.
-        guard try context.firstDelivery(of: "dispatch:\(envelope.data.dispatchId)") else { return }
+        // A dispatch id is handled once, whatever the broker redelivers: its row is the record of it.
         let job = DeliveryJob(dispatchId: envelope.data.dispatchId, tenant: tenant, dispatch: envelope.data)
-        try DeliveryRecords.insert(context.db, job, at: context.now)
+        guard try DeliveryRecords.insert(context.db, job, envelope: message.payload, at: context.now) else { return }
         let enqueue = self.enqueue
         context.afterCommit { enqueue([job]) }
     }

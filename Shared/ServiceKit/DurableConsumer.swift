@@ -27,15 +27,46 @@ public final class DurableConsumer: MQTTSink, @unchecked Sendable {
         self.clock = clock
     }
 
+    /// The batch runs in one transaction without a savepoint per message. A savepoint costs two statements and,
+    /// worse, a copy of every page the message changes into the statement journal (the router's messages each touch
+    /// several pages), and it is only needed when a message fails, which is rare. So a batch is tried whole first;
+    /// when a message fails, that transaction is rolled back and the batch is run again with a savepoint per
+    /// message, which drops the failing ones alone.
     public func mqttReceived(_ batch: [MQTTMessage]) throws {
         let produced: [OutboxMessage]
         let actions: [() -> Void]
         do {
-            (produced, actions) = try store.write { db -> ([OutboxMessage], [() -> Void]) in
-                // The rows of publishes the broker acknowledged since the last batch go in this commit.
-                try relay.deleteAcknowledged(in: db)
+            do {
+                (produced, actions) = try commit(batch, isolatingFailures: false)
+            } catch where !StorageFailure.isStorageFailure(error) {
+                (produced, actions) = try commit(batch, isolatingFailures: true)
+            }
+        } catch {
+            health.storeFailed(String(describing: error))
+            metrics.storeFailures.increment()
+            logger.error("could not commit \(batch.count) messages, leaving them unacknowledged: \(error)")
+            throw error
+        }
+        health.storeRecovered()
+        metrics.received.increment(by: batch.count)
+        metrics.batches.increment()
+        relay.send(produced)
+        for action in actions { action() }
+    }
+
+    private func commit(_ batch: [MQTTMessage], isolatingFailures: Bool) throws -> ([OutboxMessage], [() -> Void]) {
+        // The rows of publishes the broker acknowledged since the last batch go in this commit; if it rolls back,
+        // they wait for the next one.
+        let acknowledged = relay.takeAcknowledged()
+        do {
+            return try store.write { db -> ([OutboxMessage], [() -> Void]) in
+                try Outbox.remove(db, ids: acknowledged)
                 let context = ProcessingContext(db: db, now: clock(), source: source)
                 for message in batch {
+                    guard isolatingFailures else {
+                        try processor.process(message, context)
+                        continue
+                    }
                     let mark = context.mark
                     do {
                         try db.inSavepoint {
@@ -51,16 +82,9 @@ public final class DurableConsumer: MQTTSink, @unchecked Sendable {
                 return (context.produced, context.afterCommitActions)
             }
         } catch {
-            health.storeFailed(String(describing: error))
-            metrics.storeFailures.increment()
-            logger.error("could not commit \(batch.count) messages, leaving them unacknowledged: \(error)")
+            relay.giveBack(acknowledged)
             throw error
         }
-        health.storeRecovered()
-        metrics.received.increment(by: batch.count)
-        metrics.batches.increment()
-        relay.send(produced)
-        for action in actions { action() }
     }
 
     public func mqttDelivered(tokens: [Int64]) {

@@ -6,9 +6,11 @@ import MQTT
 import Store
 
 public protocol MessageProcessor: Sendable {
-    /// Runs on the MQTT loop thread inside the batch's write transaction (within a savepoint of its own).
-    /// Throwing a storage error fails the whole batch (nothing is acknowledged, the broker redelivers);
-    /// any other error drops this message alone as poison, with a log line and a counter.
+    /// Runs on the MQTT loop thread inside the batch's write transaction. Throwing a storage error fails the whole
+    /// batch (nothing is acknowledged, the broker redelivers); any other error drops this message alone as poison,
+    /// with a log line and a counter: the batch is rolled back and run again with a savepoint per message
+    /// (`DurableConsumer`). So a message may be processed twice, the first time in a transaction that never
+    /// commits: keep side effects in the transaction, or in `ProcessingContext.afterCommit`.
     func process(_ message: MQTTMessage, _ context: ProcessingContext) throws
 }
 

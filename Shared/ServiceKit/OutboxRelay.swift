@@ -152,11 +152,7 @@ public final class OutboxRelay: Sendable {
     /// transaction rolls back the ids are lost here, the rows stay and go out again after a restart,
     /// where consumers drop them as repeats.
     public func deleteAcknowledged(in db: Database) throws {
-        let ids = acknowledged.withLock { state -> [Int64] in
-            let ids = state.ids
-            state.ids = []
-            return ids
-        }
+        let ids = takeAcknowledged()
         guard !ids.isEmpty else { return }
         do {
             try Outbox.remove(db, ids: ids)
@@ -186,7 +182,18 @@ public final class OutboxRelay: Sendable {
     /// How many acknowledged rows wait to be deleted.
     public var acknowledgedWaiting: Int { acknowledged.withLock { $0.ids.count } }
 
-    private func giveBack(_ ids: [Int64]) {
+    /// The ids of acknowledged rows, for a caller that deletes them in its transaction (and gives them back with
+    /// `giveBack` if that transaction does not commit).
+    public func takeAcknowledged() -> [Int64] {
+        acknowledged.withLock { state -> [Int64] in
+            let ids = state.ids
+            state.ids = []
+            return ids
+        }
+    }
+
+    public func giveBack(_ ids: [Int64]) {
+        guard !ids.isEmpty else { return }
         acknowledged.withLock { state in
             if state.ids.isEmpty { state.since = monotonicSeconds() }
             state.ids.insert(contentsOf: ids, at: 0)

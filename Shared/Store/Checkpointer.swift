@@ -15,14 +15,16 @@ import Synchronization
 /// at a transaction that finds every frame copied back, and under sustained load there is always a newer frame. The
 /// WAL then grew to the safety net (80 MB), every frame was written into newly allocated file blocks (which ext4
 /// zeroes first: 5 % of the webhook gateway's CPU), and the writer's own checkpoint of 80 MB stalled it. So once the
-/// log holds `restartPages` frames after a PASSIVE pass, a RESTART follows: it holds the writer for the frames
+/// log holds `restartBytes` of frames after a PASSIVE pass, a RESTART follows: it holds the writer for the frames
 /// appended since that pass and makes the next transaction write from the start of the file again. SQLite's busy
 /// handler polls, and a writer that starts its next transaction right after each commit took the lock back between
 /// every two polls, so the RESTART starved; the writer therefore gives way: after a commit it waits (at most
 /// `giveWayLimit`) while a RESTART is asked for (`Store.write`).
 public final class Checkpointer: Sendable {
-    public static let safetyNetPages = 20_000
-    public static let restartPages = 2_048
+    /// The writer's own automatic checkpoint, as a safety net: 80 MB of WAL.
+    public static let safetyNetBytes = 80 << 20
+    /// A RESTART follows a PASSIVE pass that leaves the WAL this long: 8 MB.
+    public static let restartBytes = 8 << 20
     static let giveWayLimit = 0.1
     /// True while a RESTART checkpoint waits for the writer or runs.
     private let restartAsked = NSCondition()
@@ -53,12 +55,14 @@ public final class Checkpointer: Sendable {
     }
 
     private func run(_ connection: DatabaseQueue) {
+        let pageSize = (try? connection.read { try Int.fetchOne($0, sql: "PRAGMA page_size") }) ?? Store.pageSize
+        let restartFrames = Checkpointer.restartBytes / max(512, pageSize)
         var failures = 0
         while !stopping.withLock({ $0 }) {
             Thread.sleep(forTimeInterval: interval)
             do {
                 let passive = try connection.writeWithoutTransaction { try $0.checkpoint(.passive) }
-                if passive.walFrameCount >= Checkpointer.restartPages {
+                if passive.walFrameCount >= restartFrames {
                     setRestarting(true)
                     defer { setRestarting(false) }
                     _ = try connection.writeWithoutTransaction { try $0.checkpoint(.restart) }

@@ -5,6 +5,8 @@ import Logging
 import Synchronization
 
 public final class Store: Sendable {
+    /// The page size of new database files.
+    public static let pageSize = 16_384
     public let pool: DatabasePool
     public let path: String
     private let checkpointer = Mutex<Checkpointer?>(nil)
@@ -27,6 +29,10 @@ public final class Store: Sendable {
         configuration.prepareDatabase { db in
             // NORMAL is durable across application crashes in WAL mode; only a power loss can
             // drop the last commits, and it saves an fsync per transaction.
+            // 16 KiB pages for new files (an existing file keeps its own): the rows are appended in key order, so a
+            // commit dirties few pages, and a WAL frame costs two pwrite() calls whatever its size. Measured at full
+            // load: a third fewer write calls, +3–4 % throughput over 4 KiB.
+            try db.execute(sql: "PRAGMA page_size = \(Store.pageSize)")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // Every message runs in a savepoint of the batch's transaction, and SQLite copies each page a savepoint
             // changes into a statement journal first. In a temp file that was 4 of every 5 pwrite() calls of the
@@ -73,7 +79,7 @@ public final class Store: Sendable {
     }
 
     /// Moves WAL checkpoints off the writer: a thread of its own checkpoints every `interval` seconds, and the
-    /// writer's automatic checkpoint threshold goes up to `Checkpointer.safetyNetPages`. Services call it once
+    /// writer's automatic checkpoint threshold goes up to `Checkpointer.safetyNetBytes`. Services call it once
     /// at start; tests and tools that never do keep SQLite's default (every 1,000 pages, in the committing
     /// writer).
     public func checkpointInBackground(every interval: Double = 0.2, logger: Logger) throws {
@@ -81,7 +87,10 @@ public final class Store: Sendable {
             guard current == nil else { return }
             let checkpointer = Checkpointer(path: path, interval: interval, logger: logger)
             try checkpointer.start()
-            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = \(Checkpointer.safetyNetPages)") }
+            try pool.writeWithoutTransaction { db in
+                let pages = Checkpointer.safetyNetBytes / (try Int.fetchOne(db, sql: "PRAGMA page_size") ?? Store.pageSize)
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)")
+            }
             current = checkpointer
         }
     }

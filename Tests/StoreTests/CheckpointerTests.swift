@@ -45,7 +45,7 @@ import Testing
         try store.checkpointInBackground(every: 0.02, logger: Logger(label: "test"))
         // A writer that never pauses between its small transactions, like a service at full load, 120 MB in all:
         // PASSIVE checkpoints alone let the WAL grow to the safety net (80 MB, or beyond); with the RESTART the
-        // writer gives way to, it starts over whenever it holds `restartPages` (8 MB) after a pass.
+        // writer gives way to, it starts over whenever it holds `restartBytes` (8 MB) after a pass.
         let row = Data(repeating: 0x5A, count: 4000)
         for index in 0..<30_000 {
             try store.write { db in try db.execute(sql: "INSERT INTO blobs (id, body) VALUES (?, ?)", arguments: [index, row]) }
@@ -64,7 +64,7 @@ import Testing
         #expect(threshold == 1000)
         try store.checkpointInBackground(logger: Logger(label: "test"))
         let raised = try store.write { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") }
-        #expect(raised == Checkpointer.safetyNetPages)
+        #expect(raised == Checkpointer.safetyNetBytes / Store.pageSize)
         store.stopCheckpointing()
     }
 }
