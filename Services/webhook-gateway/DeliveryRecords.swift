@@ -5,6 +5,8 @@ import GRDB
 import Store
 
 public struct DeliveryJob: Sendable, Equatable {
+    /// The row's rowid: jobs are read back from the table in this order (`BoundedBacklog`).
+    public let seq: Int64
     public let dispatchId: String
     public let tenant: String
     public let dispatch: DispatchRequest
@@ -30,14 +32,16 @@ public enum DeliveryRecords {
         },
     ]
 
-    /// Stores a new job with `envelope`, the dispatch exactly as it arrived (not encoded again); false when this dispatch
+    /// Stores a new job with `envelope`, the dispatch exactly as it arrived (not encoded again); nil when this dispatch
     /// id is stored already: the primary key is the gateway's record of dispatches seen, so it needs no inbox row.
-    public static func insert(_ db: Database, _ job: DeliveryJob, envelope: Data, at now: Date) throws -> Bool {
+    public static func insert(_ db: Database, _ dispatch: DispatchRequest, tenant: String, envelope: Data, at now: Date) throws
+        -> DeliveryJob? {
         let statement = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO deliveries (dispatch_id, tenant, body, status, created_at) VALUES (?, ?, ?, 'pending', ?)
             """)
-        try statement.execute(arguments: [job.dispatchId, job.tenant, envelope, now.timeIntervalSince1970])
-        return db.changesCount > 0
+        try statement.execute(arguments: [dispatch.dispatchId, tenant, envelope, now.timeIntervalSince1970])
+        guard db.changesCount > 0 else { return nil }
+        return DeliveryJob(seq: db.lastInsertedRowID, dispatchId: dispatch.dispatchId, tenant: tenant, dispatch: dispatch)
     }
 
     /// The body column holds the dispatch's envelope; rows written before it did hold the bare request.
@@ -54,11 +58,14 @@ public enum DeliveryRecords {
         try statement.execute(arguments: [status.rawValue, attempts, httpStatus, error, now.timeIntervalSince1970, dispatchId])
     }
 
-    /// What a crash or shutdown left undone, oldest first.
-    public static func pending(_ db: Database) throws -> [DeliveryJob] {
-        try Row.fetchAll(db, sql: "SELECT dispatch_id, tenant, body FROM deliveries WHERE status = 'pending' ORDER BY created_at")
+    /// Jobs not finished yet from rowid `from` on, oldest first: what a crash or shutdown left undone, and what did not
+    /// fit in memory.
+    public static func pending(_ db: Database, from seq: Int64 = 0, limit: Int = .max) throws -> [DeliveryJob] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT rowid, dispatch_id, tenant, body FROM deliveries WHERE status = 'pending' AND rowid >= ? ORDER BY rowid LIMIT ?
+            """), arguments: [seq, limit])
             .map { row in
-                DeliveryJob(dispatchId: row["dispatch_id"], tenant: row["tenant"],
+                DeliveryJob(seq: row["rowid"], dispatchId: row["dispatch_id"], tenant: row["tenant"],
                             dispatch: try dispatch(fromBody: row["body"]))
             }
     }

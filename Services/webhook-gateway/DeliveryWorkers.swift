@@ -11,6 +11,10 @@ import Store
 
 public final class DeliveryWorkers: Service, @unchecked Sendable {
     let queue = BlockingQueue<DeliveryJob>()
+    /// At most `memoryLimit` jobs are in memory (queued, being delivered, or waiting to be recorded); the others stay
+    /// pending in the table and are read back in order as deliveries finish, so a slow receiver and a long backlog
+    /// cost disk, not memory.
+    let backlog: BoundedBacklog<DeliveryJob>
     private let finished = BlockingQueue<FinishedDelivery>()
     private let runtime: ServiceRuntime
     private let delivery: WebhookDelivery
@@ -22,7 +26,14 @@ public final class DeliveryWorkers: Service, @unchecked Sendable {
     /// Most deliveries recorded in one transaction; bounds the transaction, not the throughput.
     static let recordBatchLimit = 256
 
-    public init(runtime: ServiceRuntime, delivery: WebhookDelivery, threads: Int = 8) {
+    public init(runtime: ServiceRuntime, delivery: WebhookDelivery, threads: Int = 8, memoryLimit: Int = 1000) {
+        let queue = self.queue
+        backlog = BoundedBacklog(
+            limit: memoryLimit,
+            read: { from, limit in try runtime.store.read { try DeliveryRecords.pending($0, from: from, limit: limit) } },
+            id: \.seq,
+            handOn: { queue.push($0) },
+            readFailed: { runtime.logger.error("could not read pending deliveries: \($0)") })
         self.runtime = runtime
         self.delivery = delivery
         self.threadCount = threads
@@ -32,7 +43,12 @@ public final class DeliveryWorkers: Service, @unchecked Sendable {
 
     /// What the last run left pending; call before the MQTT client starts, so no job is queued twice.
     public func loadPending() throws {
-        queue.push(try runtime.store.read { try DeliveryRecords.pending($0) })
+        backlog.startFromTable()
+    }
+
+    /// Jobs committed just now (after the commit): queued, or left in the table while `memoryLimit` jobs are in memory.
+    public func accept(_ jobs: [DeliveryJob]) {
+        backlog.offer(jobs)
     }
 
     public func run() async throws {
@@ -104,6 +120,8 @@ public final class DeliveryWorkers: Service, @unchecked Sendable {
                 }
                 runtime.health.storeRecovered()
                 runtime.relay.send(produced)
+                // Recorded: no longer pending in the table, so the next ones may come in from there.
+                backlog.finished(batch.map(\.job.seq))
                 return
             } catch {
                 runtime.health.storeFailed(String(describing: error))

@@ -25,8 +25,8 @@ public struct WebhookGatewayProcessor: MessageProcessor {
             return
         }
         // A dispatch id is handled once, whatever the broker redelivers: its row is the record of it.
-        let job = DeliveryJob(dispatchId: envelope.data.dispatchId, tenant: tenant, dispatch: envelope.data)
-        guard try DeliveryRecords.insert(context.db, job, envelope: message.payload, at: context.now) else { return }
+        guard let job = try DeliveryRecords.insert(context.db, envelope.data, tenant: tenant, envelope: message.payload, at: context.now)
+        else { return }
         let enqueue = self.enqueue
         context.afterCommit { enqueue([job]) }
     }

@@ -18,12 +18,12 @@ public enum WebhookGatewayService {
                            subscriptions: subscriptions)
     }
 
+    /// - Parameter memoryLimit: delivery jobs held in memory at most; the others wait in the table (`DeliveryWorkers`).
     public static func run(_ runtime: ServiceRuntime, delivery: WebhookDelivery = WebhookDelivery(), threads: Int = 8,
-                           installSignalHandlers: Bool = true) async throws {
-        let workers = DeliveryWorkers(runtime: runtime, delivery: delivery, threads: threads)
+                           memoryLimit: Int = 1000, installSignalHandlers: Bool = true) async throws {
+        let workers = DeliveryWorkers(runtime: runtime, delivery: delivery, threads: threads, memoryLimit: memoryLimit)
         try workers.loadPending()
-        let queue = workers.queue
-        let processor = WebhookGatewayProcessor(topics: runtime.topics, logger: runtime.logger) { queue.push($0) }
+        let processor = WebhookGatewayProcessor(topics: runtime.topics, logger: runtime.logger) { workers.accept($0) }
         try await runtime.run(processor: processor, services: [workers], installSignalHandlers: installSignalHandlers)
     }
 }

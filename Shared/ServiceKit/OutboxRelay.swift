@@ -23,24 +23,14 @@ public final class OutboxRelay: Sendable {
     static let batchLimit = 512
     static let maximumDelay = 0.5
 
-    /// Topics whose messages must reach a subscriber (`MQTTPublish.needsSubscriber`).
-    private let needsSubscriber: @Sendable (String) -> Bool
 
-    /// At most this many committed rows are handed to the MQTT client at a time (not counting those it holds for a
-    /// topic without subscriber). A service that commits faster than the broker takes its publishes — ingest in a
-    /// burst, a router whose broker is busy — keeps the rest in the outbox table, where they are anyway, and reads
-    /// them from there as the broker acknowledges: memory stays bounded however long the backlog, instead of
-    /// holding every payload of it twice (outbox row and MQTT queue).
-    public let memoryLimit: Int
-
-    /// Rows handed to the client and not acknowledged yet; `spilledFrom`: the lowest id of the rows left in the table
-    /// only (nil: none); `sentWhileReading`: a send was left in the table while a refill was reading.
-    private struct Backlog {
-        var handed = Set<Int64>()
-        var spilledFrom: Int64?
-        var sentWhileReading = false
-    }
-    private let backlog = Mutex(Backlog())
+    /// At most `memoryLimit` committed rows are handed to the MQTT client at a time (not counting those it holds
+    /// for a topic without subscriber). A service that commits faster than the broker takes its publishes — ingest in
+    /// a burst, a router whose broker is busy — keeps the rest in the outbox table, where they are anyway, and reads
+    /// them from there as the broker acknowledges: memory stays bounded however long the backlog, instead of holding
+    /// every payload of it twice (outbox row and MQTT queue).
+    private let backlog: BoundedBacklog<OutboxMessage>
+    public var memoryLimit: Int { backlog.limit }
 
     public init(store: Store, client: MQTTClient, metrics: ServiceMetrics, logger: Logger, memoryLimit: Int = 2000,
                 needsSubscriber: @escaping @Sendable (String) -> Bool = { _ in false }) {
@@ -48,8 +38,20 @@ public final class OutboxRelay: Sendable {
         self.client = client
         self.metrics = metrics
         self.logger = logger
-        self.memoryLimit = max(1, memoryLimit)
-        self.needsSubscriber = needsSubscriber
+        // needsSubscriber: topics whose messages must reach a subscriber (`MQTTPublish.needsSubscriber`).
+        backlog = BoundedBacklog(
+            limit: memoryLimit,
+            read: { from, limit in try store.read { try Outbox.pending($0, from: from, limit: limit) } },
+            id: \.id,
+            handOn: { messages in
+                client.publish(messages.map {
+                    MQTTPublish(topic: $0.topic, payload: $0.payload, qos: $0.qos, retain: $0.retain, token: $0.id,
+                                needsSubscriber: needsSubscriber($0.topic))
+                })
+                metrics.published.increment(by: messages.count)
+            },
+            extraRoom: { client.publishesHeldForSubscriber },
+            readFailed: { logger.error("could not read the outbox backlog: \($0)") })
     }
 
     /// At start, before any new work: what a crash left in the outbox goes out again (consumers drop
@@ -58,87 +60,20 @@ public final class OutboxRelay: Sendable {
         let count = try store.read { try Outbox.count($0) }
         guard count > 0 else { return }
         logger.notice("re-publishing \(count) outbox messages left from the last run")
-        backlog.withLock { $0.spilledFrom = 0 }
-        refill()
+        backlog.startFromTable()
     }
 
     /// Hands rows committed in a transaction to the MQTT loop thread, or leaves them to be read from the table
     /// when `memoryLimit` rows are out already.
     public func send(_ messages: [OutboxMessage]) {
-        guard !messages.isEmpty else { return }
-        let held = client.publishesHeldForSubscriber
-        let handOver = backlog.withLock { state -> ArraySlice<OutboxMessage> in
-            if let from = state.spilledFrom {
-                state.spilledFrom = min(from, messages.lazy.map(\.id).min() ?? from)
-                state.sentWhileReading = true
-                return []
-            }
-            let room = max(0, memoryLimit + held - state.handed.count)
-            let taken = messages.prefix(room)
-            if taken.count < messages.count {
-                state.spilledFrom = messages[taken.count...].lazy.map(\.id).min()
-                state.sentWhileReading = true
-            }
-            for message in taken { state.handed.insert(message.id) }
-            return taken
-        }
-        publish(handOver)
-    }
-
-    private func publish(_ messages: some Collection<OutboxMessage>) {
-        guard !messages.isEmpty else { return }
-        client.publish(messages.map {
-            MQTTPublish(topic: $0.topic, payload: $0.payload, qos: $0.qos, retain: $0.retain, token: $0.id,
-                        needsSubscriber: needsSubscriber($0.topic))
-        })
-        metrics.published.increment(by: messages.count)
-    }
-
-    /// Reads rows left in the table, oldest first, while there is room. Rows handed to the client already (a
-    /// send racing the read) are skipped. Done when a read finds fewer rows than it had room for and no send
-    /// was left in the table meanwhile: a row committed after the read's snapshot has a higher id than every
-    /// row in it, and its own `send` comes after `spilledFrom` is cleared.
-    private func refill() {
-        while true {
-            let held = client.publishesHeldForSubscriber
-            let (from, room) = backlog.withLock { state -> (Int64?, Int) in
-                state.sentWhileReading = false
-                return (state.spilledFrom, memoryLimit + held - state.handed.count)
-            }
-            guard let from, room > 0 else { return }
-            let rows: [OutboxMessage]
-            do {
-                rows = try store.read { try Outbox.pending($0, from: from, limit: room) }
-            } catch {
-                // Tried again at the next acknowledgement; the rows stay in the table meanwhile.
-                logger.error("could not read the outbox backlog: \(error)")
-                return
-            }
-            let fresh = backlog.withLock { state -> [OutboxMessage] in
-                let fresh = rows.filter { !state.handed.contains($0.id) }
-                for message in fresh { state.handed.insert(message.id) }
-                let lowered = (state.spilledFrom ?? from) < from
-                if rows.count < room && !state.sentWhileReading && !lowered {
-                    state.spilledFrom = nil
-                } else if !lowered {
-                    state.spilledFrom = (rows.last?.id).map { $0 + 1 } ?? from
-                }
-                return fresh
-            }
-            publish(fresh)
-            if fresh.isEmpty && rows.count >= room { return }
-        }
+        backlog.offer(messages)
     }
 
     /// Loop thread: the broker holds these now. Their rows go in the service's next write transaction,
     /// or in one of their own when too many wait or for too long.
     public func delivered(tokens: [Int64]) {
         guard !tokens.isEmpty else { return }
-        let refillNow = backlog.withLock { state -> Bool in
-            for token in tokens { state.handed.remove(token) }
-            return state.spilledFrom != nil && state.handed.count <= memoryLimit / 2
-        }
-        if refillNow { refill() }
+        backlog.finished(tokens)
         let now = monotonicSeconds()
         let due = acknowledged.withLock { state -> Bool in
             if state.ids.isEmpty { state.since = now }
@@ -174,10 +109,10 @@ public final class OutboxRelay: Sendable {
 
     /// Rows handed to the MQTT client and not acknowledged yet (at most `memoryLimit` plus those held for a topic
     /// without subscriber).
-    public var inClient: Int { backlog.withLock { $0.handed.count } }
+    public var inClient: Int { backlog.inMemory }
 
     /// Whether rows wait in the table only, to be read as the broker acknowledges.
-    public var isSpilled: Bool { backlog.withLock { $0.spilledFrom != nil } }
+    public var isSpilled: Bool { backlog.isSpilled }
 
     /// How many acknowledged rows wait to be deleted.
     public var acknowledgedWaiting: Int { acknowledged.withLock { $0.ids.count } }

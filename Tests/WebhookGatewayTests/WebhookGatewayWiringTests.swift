@@ -19,11 +19,12 @@ private func dispatch(_ id: String, webhook: String) -> Envelope<DispatchRequest
     return Envelope(id: id, source: "alerting/router", tenant: "acme", data: request)
 }
 
-private func startGateway(_ config: URL, _ dataDir: URL, _ broker: MosquittoBroker, environment: [String: String]) async throws -> InProcessService {
+private func startGateway(_ config: URL, _ dataDir: URL, _ broker: MosquittoBroker, environment: [String: String],
+                          memoryLimit: Int = 1000) async throws -> InProcessService {
     let delivery = WebhookDelivery(retry: RetryPolicy(maxAttempts: 4, baseDelay: 0.02, maxDelay: 0.1), timeout: 5, environment: environment)
     let gateway = InProcessService(runtime: try WebhookGatewayService.makeRuntime(
         options: try InProcessService.options(config: config, dataDir: dataDir, broker: broker, clientID: "gateway-under-test"))) {
-        try await WebhookGatewayService.run($0, delivery: delivery, threads: 2, installSignalHandlers: false)
+        try await WebhookGatewayService.run($0, delivery: delivery, threads: 2, memoryLimit: memoryLimit, installSignalHandlers: false)
     }
     try await gateway.waitUntilConnected()
     return gateway
@@ -95,6 +96,40 @@ func gatewayDeliversRetriesAndReportsOverTheBus() async throws {
     #expect(receipts(recorder)["unsigned"]?.status == .failed)
     #expect(receipts(recorder)["unsigned"]?.error?.contains("GATEWAY_SECRET") == true)
     #expect(receiver.requests.count == before)
+
+    publisher.stop()
+    recorder.stop()
+    await gateway.stop()
+    receiver.stop()
+    broker.stop()
+}
+
+@Test(.timeLimit(.minutes(2)))
+func aBacklogLongerThanTheMemoryLimitWaitsInTheTableAndIsDeliveredOnceInOrder() async throws {
+    let directory = temporaryDirectory("gateway-backlog")
+    let broker = try MosquittoBroker()
+    // A slow receiver: dispatches arrive far faster than two threads deliver them, so most wait in the table.
+    let receiver = try await TestHTTPServer.start { _ in
+        usleep(2_000)
+        return .ok
+    }
+    let config = try TestConfig.write(TestConfig.singleWebhook(receiverURL: receiver.url, secretEnv: "GATEWAY_SECRET"), in: directory)
+    let recorder = try BusRecorder(broker: broker, topics: ["alerting/receipts/#"])
+    let publisher = try BusPublisher(broker: broker)
+    let gateway = try await startGateway(config, directory.appendingPathComponent("gateway"), broker,
+                                         environment: ["GATEWAY_SECRET": secret], memoryLimit: 10)
+    let ids = (0..<300).map { String(format: "d-%03d", $0) }
+    for id in ids { publisher.publish("alerting/dispatch/webhook/acme", try dispatch(id, webhook: "receiver").encoded()) }
+    try await publisher.flush()
+    try await recorder.wait(timeout: 60, "300 receipts") { _ in receipts(recorder).count >= 300 }
+
+    let sent = receiver.requests.filter { $0.path == "/hook" }.compactMap { $0.header("webhook-id") }
+    #expect(sent.count == 300, "each dispatch sent once")
+    #expect(Set(sent) == Set(ids))
+    // Two threads deliver concurrently, so neighbours may swap; nothing overtakes by more than the threads in flight.
+    let positions = Dictionary(uniqueKeysWithValues: sent.enumerated().map { ($1, $0) })
+    #expect(ids.enumerated().allSatisfy { abs(positions[$1]! - $0) <= 2 }, "delivered in arrival order")
+    #expect(receipts(recorder).values.allSatisfy { $0.status == .sent })
 
     publisher.stop()
     recorder.stop()

@@ -1,0 +1,119 @@
+// A bounded window over work that is durable in a table: at most `limit` items are in memory (handed on and not yet
+// finished); the rest stay in the table, where they were committed anyway, and are read back in order as the window
+// empties. The outbox relay uses it for publishes, the webhook gateway for delivery jobs.
+import Foundation
+import Synchronization
+
+public final class BoundedBacklog<Item: Sendable>: Sendable {
+    public let limit: Int
+    private let read: @Sendable (_ from: Int64, _ limit: Int) throws -> [Item]
+    private let id: @Sendable (Item) -> Int64
+    private let handOn: @Sendable ([Item]) -> Void
+    private let extraRoom: @Sendable () -> Int
+    private let readFailed: @Sendable (any Error) -> Void
+
+    /// `inMemory`: ids handed on and not finished; `spilledFrom`: the lowest id of the items left in the table only
+    /// (nil: none); `offeredWhileReading`: an offer was left in the table while a refill was reading.
+    private struct State {
+        var inMemory = Set<Int64>()
+        var spilledFrom: Int64?
+        var offeredWhileReading = false
+    }
+    private let state = Mutex(State())
+
+    /// - Parameters:
+    ///   - read: committed items with id ≥ `from`, in id order, at most `limit` (ids grow in commit order).
+    ///   - handOn: where items in memory go (a queue, the MQTT client); called outside the lock.
+    ///   - extraRoom: items in memory that should not count against the limit right now (publishes the MQTT client
+    ///     holds for a topic without subscriber).
+    public init(limit: Int, read: @escaping @Sendable (_ from: Int64, _ limit: Int) throws -> [Item],
+                id: @escaping @Sendable (Item) -> Int64, handOn: @escaping @Sendable ([Item]) -> Void,
+                extraRoom: @escaping @Sendable () -> Int = { 0 }, readFailed: @escaping @Sendable (any Error) -> Void = { _ in }) {
+        self.limit = max(1, limit)
+        self.read = read
+        self.id = id
+        self.handOn = handOn
+        self.extraRoom = extraRoom
+        self.readFailed = readFailed
+    }
+
+    /// Items committed just now, in id order: handed on while there is room, else left in the table.
+    public func offer(_ items: [Item]) {
+        guard !items.isEmpty else { return }
+        let extra = extraRoom()
+        let taken = state.withLock { state -> ArraySlice<Item> in
+            if let from = state.spilledFrom {
+                state.spilledFrom = min(from, items.lazy.map(id).min() ?? from)
+                state.offeredWhileReading = true
+                return []
+            }
+            let room = max(0, limit + extra - state.inMemory.count)
+            let taken = items.prefix(room)
+            if taken.count < items.count {
+                state.spilledFrom = items[taken.count...].lazy.map(id).min()
+                state.offeredWhileReading = true
+            }
+            for item in taken { state.inMemory.insert(id(item)) }
+            return taken
+        }
+        if !taken.isEmpty { handOn(Array(taken)) }
+    }
+
+    /// Everything in the table is to be read back (at start: what the last run left).
+    public func startFromTable() {
+        state.withLock { $0.spilledFrom = 0 }
+        refill()
+    }
+
+    /// These items are finished; when the window is half empty, the next ones are read from the table.
+    public func finished(_ ids: [Int64]) {
+        guard !ids.isEmpty else { return }
+        let refillNow = state.withLock { state -> Bool in
+            for id in ids { state.inMemory.remove(id) }
+            return state.spilledFrom != nil && state.inMemory.count <= limit / 2
+        }
+        if refillNow { refill() }
+    }
+
+    /// Items in memory (handed on, not finished).
+    public var inMemory: Int { state.withLock { $0.inMemory.count } }
+
+    /// Whether items wait in the table only.
+    public var isSpilled: Bool { state.withLock { $0.spilledFrom != nil } }
+
+    /// Reads items left in the table, oldest first, while there is room. Items in memory already (an offer racing the
+    /// read) are skipped. Done when a read finds fewer items than it had room for and no offer was left in the table
+    /// meanwhile: an item committed after the read's snapshot has a higher id than every item in it, and its own
+    /// `offer` comes after `spilledFrom` is cleared.
+    private func refill() {
+        while true {
+            let extra = extraRoom()
+            let (from, room) = state.withLock { state -> (Int64?, Int) in
+                state.offeredWhileReading = false
+                return (state.spilledFrom, limit + extra - state.inMemory.count)
+            }
+            guard let from, room > 0 else { return }
+            let items: [Item]
+            do {
+                items = try read(from, room)
+            } catch {
+                // Tried again at the next `finished`; the items stay in the table meanwhile.
+                readFailed(error)
+                return
+            }
+            let fresh = state.withLock { state -> [Item] in
+                let fresh = items.filter { !state.inMemory.contains(id($0)) }
+                for item in fresh { state.inMemory.insert(id(item)) }
+                let lowered = (state.spilledFrom ?? from) < from
+                if items.count < room && !state.offeredWhileReading && !lowered {
+                    state.spilledFrom = nil
+                } else if !lowered {
+                    state.spilledFrom = (items.last.map(id)).map { $0 + 1 } ?? from
+                }
+                return fresh
+            }
+            if !fresh.isEmpty { handOn(fresh) }
+            if fresh.isEmpty && items.count >= room { return }
+        }
+    }
+}
