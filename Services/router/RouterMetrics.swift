@@ -1,18 +1,26 @@
 // The router's Prometheus metrics; labels carry only bounded values (channel names from the configuration, statuses).
 import Contracts
 import Metrics
+import ServiceKit
 
 enum RouterMetrics {
+    private static let dispatches = CounterFamily("router_dispatches_total", dimensions: ["channel"])
+    private static let receipts = CounterFamily("router_receipts_total", dimensions: ["channel", "status"])
+    private static let failovers = CounterFamily("router_failovers_total", dimensions: ["channel"])
+    private static let alertEvents = CounterFamily("router_alert_events_total", dimensions: ["kind"])
+    private static let escalationSteps = CounterFamily("router_escalation_steps_total", dimensions: ["cause"])
+    private static let timeToAcknowledge = Timer(label: "router_time_to_acknowledge_seconds")
+
     static func dispatched(channel: String) {
-        Counter(label: "router_dispatches_total", dimensions: [("channel", channel)]).increment()
+        dispatches(channel).increment()
     }
 
     static func receipt(channel: String, status: String) {
-        Counter(label: "router_receipts_total", dimensions: [("channel", channel), ("status", status)]).increment()
+        receipts(channel, status).increment()
     }
 
     static func failover(channel: String) {
-        Counter(label: "router_failovers_total", dimensions: [("channel", channel)]).increment()
+        failovers(channel).increment()
     }
 
     static let undeliverable = Counter(label: "router_undeliverable_total")
@@ -20,14 +28,14 @@ enum RouterMetrics {
     /// Analytics as Prometheus sees them: ack rate = acknowledged / triggered, escalation rate from the steps,
     /// time to acknowledge as a histogram (median and p90 by histogram_quantile).
     static func alertEvent(_ event: AlertEvent) {
-        Counter(label: "router_alert_events_total", dimensions: [("kind", event.kind.rawValue)]).increment()
+        alertEvents(event.kind.rawValue).increment()
         if event.kind == .acknowledged, let acknowledgedAt = event.alert.acknowledgedAt {
             let seconds = max(0, acknowledgedAt.timeIntervalSince(event.alert.createdAt))
-            Timer(label: "router_time_to_acknowledge_seconds").recordNanoseconds(Int64(seconds * 1e9))
+            timeToAcknowledge.recordNanoseconds(Int64(seconds * 1e9))
         }
     }
 
     static func escalationStep(_ cause: EscalationCause.Kind) {
-        Counter(label: "router_escalation_steps_total", dimensions: [("cause", cause.rawValue)]).increment()
+        escalationSteps(cause.rawValue).increment()
     }
 }
