@@ -204,11 +204,22 @@ public struct RouterProcessor: MessageProcessor {
 
     // MARK: receipts and failover
 
+    /// One receipt, or a gateway's batch of them (`DeliveryReceipts`), each applied as if it came alone.
     private func receipt(_ message: MQTTMessage, topicTenant: String, _ context: ProcessingContext) throws {
+        if EnvelopeType.of(message.payload) == DeliveryReceipts.eventType {
+            let envelope = try Envelope<DeliveryReceipts>.decode(message.payload)
+            guard try context.firstDelivery(of: envelope.id) else { return }
+            guard envelope.tenant == topicTenant else { return refuse("receipts", message.topic) }
+            for receipt in envelope.data.receipts { try apply(receipt, tenant: topicTenant, context) }
+            return
+        }
         let envelope = try Envelope<DeliveryReceipt>.decode(message.payload)
         guard try context.firstDelivery(of: envelope.id) else { return }
         guard envelope.tenant == topicTenant else { return refuse("a receipt", message.topic) }
-        let receipt = envelope.data
+        try apply(envelope.data, tenant: topicTenant, context)
+    }
+
+    private func apply(_ receipt: DeliveryReceipt, tenant topicTenant: String, _ context: ProcessingContext) throws {
         RouterMetrics.receipt(channel: receipt.channel, status: receipt.status.rawValue)
         guard try DispatchRecords.apply(context.db, receipt, tenant: topicTenant, at: context.now) else { return }
         guard receipt.status == .failed || receipt.status == .bounced else { return }

@@ -102,20 +102,30 @@ public final class DeliveryWorkers: Service, @unchecked Sendable {
 
     private func record(_ batch: [FinishedDelivery]) {
         // A delivery's end and its receipt are one transaction, so a crash can neither lose the receipt nor send twice.
+        // The batch's receipts go out as one message per tenant (`DeliveryReceipts`); its id is derived from the first
+        // dispatch in it, which is recorded once, so a re-publish after a crash keeps the id and the router drops it.
         while true {
             do {
-                let produced = try runtime.store.write { db in
+                let produced = try runtime.store.write { db -> [OutboxMessage] in
                     try runtime.relay.deleteAcknowledged(in: db)
-                    return try batch.map { item in
+                    var byTenant: [(tenant: String, receipts: [DeliveryReceipt], at: Date)] = []
+                    for item in batch {
                         let job = item.job, outcome = item.outcome
                         try DeliveryRecords.finish(db, dispatchId: job.dispatchId, status: outcome.status, attempts: outcome.attempts,
                                                    httpStatus: outcome.httpStatus, error: outcome.error, at: item.at)
                         let receipt = DeliveryReceipt(dispatchId: job.dispatchId, alertId: job.dispatch.alert.id, channel: job.dispatch.channel,
                                                       status: outcome.status, attempt: max(outcome.attempts, 1), httpStatus: outcome.httpStatus,
                                                       error: outcome.error, recipient: job.dispatch.recipient)
-                        return try Outbox.enqueue(db, topic: runtime.topics.receipts(tenant: job.tenant),
-                                                  payload: try Envelope(id: MessageID.derived(job.dispatchId, "receipt"), source: runtime.source,
-                                                                        tenant: job.tenant, time: item.at, data: receipt).encoded())
+                        if let index = byTenant.firstIndex(where: { $0.tenant == job.tenant }) {
+                            byTenant[index].receipts.append(receipt)
+                        } else {
+                            byTenant.append((job.tenant, [receipt], item.at))
+                        }
+                    }
+                    return try byTenant.map { group in
+                        let envelope = Envelope(id: MessageID.derived(group.receipts[0].dispatchId, "receipts"), source: runtime.source,
+                                                tenant: group.tenant, time: group.at, data: DeliveryReceipts(receipts: group.receipts))
+                        return try Outbox.enqueue(db, topic: runtime.topics.receipts(tenant: group.tenant), payload: try envelope.encoded())
                     }
                 }
                 runtime.health.storeRecovered()

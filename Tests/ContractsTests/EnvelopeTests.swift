@@ -123,3 +123,16 @@ private func roundTrip<P: EnvelopePayload>(_ payload: P) throws -> Envelope<P> {
     #expect(Severity.critical > Severity.warning)
     #expect(Severity.info < Severity.error)
 }
+
+@Test func theTypeOfAnEnvelopeIsReadWithoutItsPayload() throws {
+    let single = try Envelope(source: "gw", tenant: "acme",
+                              data: DeliveryReceipt(dispatchId: "d", alertId: "a", channel: "webhook", status: .sent, attempt: 1)).encoded()
+    let batch = try Envelope(source: "gw", tenant: "acme", data: DeliveryReceipts(receipts: [])).encoded()
+    #expect(EnvelopeType.of(single) == "alerting.receipt")
+    #expect(EnvelopeType.of(batch) == "alerting.receipts")
+    #expect(EnvelopeType.of(Data(#"{"data":{"type":"inner"},"type":"outer"}"#.utf8)) == "outer", "only the top-level key counts")
+    #expect(EnvelopeType.of(Data(#"{"data":{}}"#.utf8)) == nil)
+    #expect(EnvelopeType.of(Data(#"{"type":7}"#.utf8)) == nil)
+    #expect(EnvelopeType.of(Data("not json".utf8)) == nil)
+    #expect(EnvelopeType.of(Data("[1,2]".utf8)) == nil)
+}

@@ -136,6 +136,14 @@ func envelope<P: EnvelopePayload>(_ payload: P, id: String = "e1") -> Envelope<P
         try expectRoundTrip(receipt)
         try expectRoundTrip(envelope(receipt))
     }
+    let receipts = DeliveryReceipts(receipts: [
+        DeliveryReceipt(dispatchId: "d1", alertId: "a1", channel: "webhook", status: .sent, attempt: 1, httpStatus: 200),
+        DeliveryReceipt(dispatchId: "d2", alertId: "a2", channel: "webhook", status: .failed, attempt: 4, error: "HTTP 500"),
+    ])
+    for batch in [receipts, DeliveryReceipts(receipts: [])] {
+        try expectRoundTrip(batch)
+        try expectRoundTrip(envelope(batch))
+    }
     for step in [sampleStep(), EscalationStepTaken(alertId: "a", level: 0, cause: EscalationCause(kind: .manual), targets: [], dueAt: wholeSecond),
                  EscalationStepTaken(alertId: "a", level: 1, cause: EscalationCause(kind: .top), targets: [], channels: [], dueAt: fixedTime)] {
         try expectRoundTrip(step)

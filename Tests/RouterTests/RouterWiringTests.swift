@@ -86,11 +86,32 @@ func routerDispatchesAndAuditsOverTheBus() async throws {
     #expect(rows.count == 1)
     #expect(rows.first?.status == "delivered")
 
+    // A gateway's batch of receipts is applied receipt by receipt; the same batch id again is dropped, whatever it says.
+    let globexID = other.1.data.dispatchId
+    func batch(_ status: DeliveryReceipt.Status) throws -> Data {
+        let receipts = DeliveryReceipts(receipts: [
+            DeliveryReceipt(dispatchId: globexID, alertId: other.1.data.alert.id, channel: "webhook", status: status, attempt: 1),
+            DeliveryReceipt(dispatchId: "not-a-dispatch", alertId: "x", channel: "webhook", status: .failed, attempt: 1),
+        ])
+        return try Envelope(id: "batch-1", source: "alerting/webhook-gateway", tenant: "globex", data: receipts).encoded()
+    }
+    publisher.publish("alerting/receipts/globex", try batch(.delivered))
+    publisher.publish("alerting/receipts/globex", try batch(.read))
+    try await publisher.flush()
+    func globexStatus() throws -> String? {
+        try router.runtime.store.read { try DispatchRecords.row($0, dispatchId: globexID, tenant: "globex") }?.status
+    }
+    let batchDeadline = Date().addingTimeInterval(10)
+    while try globexStatus() != "delivered", Date() < batchDeadline { try await Task.sleep(nanoseconds: 50_000_000) }
+    try await Task.sleep(nanoseconds: 300_000_000)
+    #expect(try globexStatus() == "delivered", "the repeated batch (same id) was dropped")
+
     // Analytics as Prometheus metrics, with bounded labels only.
     let port = try #require(router.runtime.httpPort)
     let metrics = await HTTPProbe.get("http://127.0.0.1:\(port)/metrics").body
     #expect(metrics.contains(#"router_alert_events_total{kind="triggered"}"#))
     #expect(metrics.contains(#"router_dispatches_total{channel="webhook"}"#))
+    #expect(metrics.contains(#"router_receipts_total{channel="webhook",status="delivered"} 2"#), "acme's single receipt and globex's in the batch")
     #expect(!metrics.contains("a1"), "no alert id in any label")
 
     publisher.stop()

@@ -32,8 +32,9 @@ private func startGateway(_ config: URL, _ dataDir: URL, _ broker: MosquittoBrok
 
 private func receipts(_ recorder: BusRecorder) -> [String: DeliveryReceipt] {
     var byID: [String: DeliveryReceipt] = [:]
+    // The gateway reports each recorded batch in one message.
     for message in recorder.messages(on: "alerting/receipts/") {
-        if let receipt = try? Envelope<DeliveryReceipt>.decode(message.payload).data { byID[receipt.dispatchId] = receipt }
+        for receipt in (try? Envelope<DeliveryReceipts>.decode(message.payload).data.receipts) ?? [] { byID[receipt.dispatchId] = receipt }
     }
     return byID
 }
@@ -105,7 +106,7 @@ func gatewayDeliversRetriesAndReportsOverTheBus() async throws {
 }
 
 @Test(.timeLimit(.minutes(2)))
-func aBacklogLongerThanTheMemoryLimitWaitsInTheTableAndIsDeliveredOnceInOrder() async throws {
+func aBacklogLongerThanTheMemoryLimitWaitsInTheTableAndIsDeliveredOnce() async throws {
     let directory = temporaryDirectory("gateway-backlog")
     let broker = try MosquittoBroker()
     // A slow receiver: dispatches arrive far faster than two threads deliver them, so most wait in the table.
@@ -126,9 +127,8 @@ func aBacklogLongerThanTheMemoryLimitWaitsInTheTableAndIsDeliveredOnceInOrder() 
     let sent = receiver.requests.filter { $0.path == "/hook" }.compactMap { $0.header("webhook-id") }
     #expect(sent.count == 300, "each dispatch sent once")
     #expect(Set(sent) == Set(ids))
-    // Two threads deliver concurrently, so neighbours may swap; nothing overtakes by more than the threads in flight.
-    let positions = Dictionary(uniqueKeysWithValues: sent.enumerated().map { ($1, $0) })
-    #expect(ids.enumerated().allSatisfy { abs(positions[$1]! - $0) <= 2 }, "delivered in arrival order")
+    // (The order in which the table gives the jobs back is BoundedBacklogTests' subject: two threads delivering
+    // concurrently, one of them descheduled for a moment, reorder the requests by any amount.)
     #expect(receipts(recorder).values.allSatisfy { $0.status == .sent })
 
     publisher.stop()
