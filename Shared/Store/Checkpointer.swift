@@ -44,7 +44,10 @@ public final class Checkpointer: Sendable {
     func start() throws {
         var configuration = Configuration()
         configuration.label = "checkpoint"
-        configuration.busyMode = .timeout(1)
+        // Only the RESTART waits (PASSIVE never does): for the writer's transaction in hand to end, then for readers to
+        // leave the WAL, while holding the write lock. 0.2 s bounds how long a slow reader (an analytics query) can hold
+        // the writer up that way; a RESTART that times out is tried again at the next round.
+        configuration.busyMode = .timeout(0.2)
         let connection = try DatabaseQueue(path: path, configuration: configuration)
         let thread = Thread { [self] in
             run(connection)
@@ -65,7 +68,11 @@ public final class Checkpointer: Sendable {
                 if passive.walFrameCount >= restartFrames {
                     setRestarting(true)
                     defer { setRestarting(false) }
-                    _ = try connection.writeWithoutTransaction { try $0.checkpoint(.restart) }
+                    do {
+                        _ = try connection.writeWithoutTransaction { try $0.checkpoint(.restart) }
+                    } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                        // A reader or a long transaction outlasted the busy timeout: the next round tries again.
+                    }
                 }
                 failures = 0
             } catch {
