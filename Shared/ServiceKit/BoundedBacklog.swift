@@ -41,10 +41,13 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
     public func offer(_ items: [Item]) {
         guard !items.isEmpty else { return }
         let extra = extraRoom()
+        var refillNow = false
         let taken = state.withLock { state -> ArraySlice<Item> in
             if let from = state.spilledFrom {
                 state.spilledFrom = min(from, items.lazy.map(id).min() ?? from)
                 state.offeredWhileReading = true
+                // With room to spare (a read that failed, or nothing in memory to finish), the offer reads on.
+                refillNow = state.inMemory.count <= limit / 2
                 return []
             }
             let room = max(0, limit + extra - state.inMemory.count)
@@ -57,6 +60,7 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
             return taken
         }
         if !taken.isEmpty { handOn(Array(taken)) }
+        if refillNow { refill() }
     }
 
     /// Everything in the table is to be read back (at start: what the last run left).
@@ -97,8 +101,10 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
             do {
                 items = try read(from, room)
             } catch {
-                // Tried again at the next `finished`; the items stay in the table meanwhile.
+                // The items stay in the table; tried again in a second (or at the next `finished` or `offer`), so a
+                // failed read cannot leave them there for good when nothing else is in flight.
                 readFailed(error)
+                DispatchQueue.global().asyncAfter(deadline: .now() + 1) { [weak self] in self?.refill() }
                 return
             }
             let fresh = state.withLock { state -> [Item] in

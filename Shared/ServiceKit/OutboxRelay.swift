@@ -23,7 +23,6 @@ public final class OutboxRelay: Sendable {
     static let batchLimit = 512
     static let maximumDelay = 0.5
 
-
     /// At most `memoryLimit` committed rows are handed to the MQTT client at a time (not counting those it holds
     /// for a topic without subscriber). A service that commits faster than the broker takes its publishes — ingest in
     /// a burst, a router whose broker is busy — keeps the rest in the outbox table, where they are anyway, and reads
@@ -32,13 +31,13 @@ public final class OutboxRelay: Sendable {
     private let backlog: BoundedBacklog<OutboxMessage>
     public var memoryLimit: Int { backlog.limit }
 
+    /// - Parameter needsSubscriber: topics whose messages must reach a subscriber (`MQTTPublish.needsSubscriber`).
     public init(store: Store, client: MQTTClient, metrics: ServiceMetrics, logger: Logger, memoryLimit: Int = 2000,
                 needsSubscriber: @escaping @Sendable (String) -> Bool = { _ in false }) {
         self.store = store
         self.client = client
         self.metrics = metrics
         self.logger = logger
-        // needsSubscriber: topics whose messages must reach a subscriber (`MQTTPublish.needsSubscriber`).
         backlog = BoundedBacklog(
             limit: memoryLimit,
             read: { from, limit in try store.read { try Outbox.pending($0, from: from, limit: limit) } },

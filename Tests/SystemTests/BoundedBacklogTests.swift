@@ -48,3 +48,43 @@ import Testing
     #expect(handed.withLock { $0 } == Array(1...10))
     #expect(!backlog.isSpilled)
 }
+
+@Test func aFailedReadIsRetriedSoNothingStaysInTheTableForGood() async throws {
+    struct ReadFailed: Error {}
+    let table = Mutex<[Int64]>([])
+    let failing = Mutex(false)
+    let handed = Mutex<[Int64]>([])
+    let backlog = BoundedBacklog<Int64>(
+        limit: 2,
+        read: { from, limit in
+            if failing.withLock({ $0 }) { throw ReadFailed() }
+            return table.withLock { Array($0.filter { $0 >= from }.prefix(limit)) }
+        },
+        id: { $0 }, handOn: { items in handed.withLock { $0 += items } })
+    table.withLock { $0 = [1, 2, 3] }
+    backlog.offer([1, 2, 3])
+    #expect(handed.withLock { $0 } == [1, 2])
+    // The read after 1 and 2 finish fails: nothing is in memory any more, so no later `finished` would read again.
+    failing.withLock { $0 = true }
+    table.withLock { $0 = [3] }
+    backlog.finished([1, 2])
+    #expect(handed.withLock { $0 } == [1, 2])
+    failing.withLock { $0 = false }
+    let deadline = Date().addingTimeInterval(5)
+    while handed.withLock({ $0 }) != [1, 2, 3], Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }
+    #expect(handed.withLock { $0 } == [1, 2, 3], "the failed read was tried again on its own")
+
+    // An offer while items wait in the table, with room to spare, reads on at once instead of waiting for a
+    // `finished` or the retry.
+    backlog.finished([3])
+    table.withLock { $0 = [5, 6, 7] }
+    backlog.offer([5, 6, 7])
+    #expect(handed.withLock { $0 }.suffix(2) == [5, 6])
+    failing.withLock { $0 = true }
+    table.withLock { $0 = [7] }
+    backlog.finished([5, 6])
+    failing.withLock { $0 = false }
+    table.withLock { $0 = [7, 8] }
+    backlog.offer([8])
+    #expect(handed.withLock { $0 } == [1, 2, 3, 5, 6, 7, 8])
+}
