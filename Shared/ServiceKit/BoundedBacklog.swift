@@ -13,17 +13,23 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
     private let readFailed: @Sendable (any Error) -> Void
 
     /// `inMemory`: ids handed on and not finished; `spilledFrom`: the lowest id of the items left in the table only
-    /// (nil: none); `offeredWhileReading`: an offer was left in the table while a refill was reading.
+    /// (nil: none); `offeredWhileReading`: an offer was left in the table while a refill was reading; `reading`: a
+    /// refill is reading (one at a time; `readAgain`: another was asked for meanwhile); `finishedWhileReading`: items
+    /// finished during that read, which its snapshot may still show as pending.
     private struct State {
         var inMemory = Set<Int64>()
         var spilledFrom: Int64?
         var offeredWhileReading = false
+        var reading = false
+        var readAgain = false
+        var finishedWhileReading = Set<Int64>()
     }
     private let state = Mutex(State())
 
     /// - Parameters:
     ///   - read: committed items with id ≥ `from`, in id order, at most `limit` (ids grow in commit order).
-    ///   - handOn: where items in memory go (a queue, the MQTT client); called outside the lock.
+    ///   - handOn: where items in memory go (a queue, the MQTT client). Called with the lock held, so items reach it
+    ///     in the order they were let in; it must not call back into this backlog.
     ///   - extraRoom: items in memory that should not count against the limit right now (publishes the MQTT client
     ///     holds for a topic without subscriber).
     public init(limit: Int, read: @escaping @Sendable (_ from: Int64, _ limit: Int) throws -> [Item],
@@ -41,14 +47,12 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
     public func offer(_ items: [Item]) {
         guard !items.isEmpty else { return }
         let extra = extraRoom()
-        var refillNow = false
-        let taken = state.withLock { state -> ArraySlice<Item> in
+        let refillNow = state.withLock { state -> Bool in
             if let from = state.spilledFrom {
                 state.spilledFrom = min(from, items.lazy.map(id).min() ?? from)
                 state.offeredWhileReading = true
                 // With room to spare (a read that failed, or nothing in memory to finish), the offer reads on.
-                refillNow = state.inMemory.count <= limit / 2
-                return []
+                return state.inMemory.count <= limit / 2
             }
             let room = max(0, limit + extra - state.inMemory.count)
             let taken = items.prefix(room)
@@ -57,9 +61,9 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
                 state.offeredWhileReading = true
             }
             for item in taken { state.inMemory.insert(id(item)) }
-            return taken
+            if !taken.isEmpty { handOn(Array(taken)) }
+            return false
         }
-        if !taken.isEmpty { handOn(Array(taken)) }
         if refillNow { refill() }
     }
 
@@ -74,6 +78,7 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
         guard !ids.isEmpty else { return }
         let refillNow = state.withLock { state -> Bool in
             for id in ids { state.inMemory.remove(id) }
+            if state.reading { state.finishedWhileReading.formUnion(ids) }
             return state.spilledFrom != nil && state.inMemory.count <= limit / 2
         }
         if refillNow { refill() }
@@ -85,30 +90,40 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
     /// Whether items wait in the table only.
     public var isSpilled: Bool { state.withLock { $0.spilledFrom != nil } }
 
-    /// Reads items left in the table, oldest first, while there is room. Items in memory already (an offer racing the
-    /// read) are skipped. Done when a read finds fewer items than it had room for and no offer was left in the table
-    /// meanwhile: an item committed after the read's snapshot has a higher id than every item in it, and its own
-    /// `offer` comes after `spilledFrom` is cleared.
+    /// Reads items left in the table, oldest first, while there is room; one refill at a time (a second caller leaves
+    /// a note for the one reading). Items in memory, or finished while the read ran (its snapshot can predate their
+    /// end), are skipped: nothing is handed on twice. Done when a read finds fewer items than it had room for and no
+    /// offer was left in the table meanwhile: an item committed after the read's snapshot has a higher id than every
+    /// item in it, and its own `offer` comes after `spilledFrom` is cleared.
     private func refill() {
         while true {
             let extra = extraRoom()
-            let (from, room) = state.withLock { state -> (Int64?, Int) in
+            let start = state.withLock { state -> (from: Int64, room: Int)? in
+                guard !state.reading else {
+                    state.readAgain = true
+                    return nil
+                }
+                guard let from = state.spilledFrom, limit + extra - state.inMemory.count > 0 else { return nil }
+                state.reading = true
+                state.readAgain = false
                 state.offeredWhileReading = false
-                return (state.spilledFrom, limit + extra - state.inMemory.count)
+                state.finishedWhileReading = []
+                return (from, limit + extra - state.inMemory.count)
             }
-            guard let from, room > 0 else { return }
+            guard let (from, room) = start else { return }
             let items: [Item]
             do {
                 items = try read(from, room)
             } catch {
+                state.withLock { $0.reading = false }
                 // The items stay in the table; tried again in a second (or at the next `finished` or `offer`), so a
                 // failed read cannot leave them there for good when nothing else is in flight.
                 readFailed(error)
                 DispatchQueue.global().asyncAfter(deadline: .now() + 1) { [weak self] in self?.refill() }
                 return
             }
-            let fresh = state.withLock { state -> [Item] in
-                let fresh = items.filter { !state.inMemory.contains(id($0)) }
+            let (handedAny, again) = state.withLock { state -> (Bool, Bool) in
+                let fresh = items.filter { !state.inMemory.contains(id($0)) && !state.finishedWhileReading.contains(id($0)) }
                 for item in fresh { state.inMemory.insert(id(item)) }
                 let lowered = (state.spilledFrom ?? from) < from
                 if items.count < room && !state.offeredWhileReading && !lowered {
@@ -116,10 +131,12 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
                 } else if !lowered {
                     state.spilledFrom = (items.last.map(id)).map { $0 + 1 } ?? from
                 }
-                return fresh
+                if !fresh.isEmpty { handOn(fresh) }
+                state.reading = false
+                state.finishedWhileReading = []
+                return (!fresh.isEmpty, state.readAgain)
             }
-            if !fresh.isEmpty { handOn(fresh) }
-            if fresh.isEmpty && items.count >= room { return }
+            if !handedAny && items.count >= room && !again { return }
         }
     }
 }

@@ -88,3 +88,29 @@ import Testing
     backlog.offer([8])
     #expect(handed.withLock { $0 } == [1, 2, 3, 5, 6, 7, 8])
 }
+
+@Test func anItemFinishedWhileARefillReadsIsNotHandedOnAgain() {
+    // The read's snapshot still shows item 1 as pending: it was finished (and its row updated) while the read ran,
+    // on another thread. Handing it on again would deliver it twice.
+    let table = Mutex<[Int64]>([1, 2, 3, 4])
+    let handed = Mutex<[Int64]>([])
+    let finishDuringRead = Mutex<(@Sendable () -> Void)?>(nil)
+    let backlog = BoundedBacklog<Int64>(
+        limit: 2,
+        read: { from, limit in
+            let snapshot = table.withLock { Array($0.filter { $0 >= from }.prefix(limit)) }
+            finishDuringRead.withLock { $0 }?()
+            return snapshot
+        },
+        id: { $0 }, handOn: { items in handed.withLock { $0 += items } })
+    backlog.offer([1, 2, 3, 4])
+    #expect(handed.withLock { $0 } == [1, 2])
+    // Item 2 finishes; the refill that follows reads from 3 on, and item 1 finishes during that read while a stale
+    // snapshot (from a lowered cursor) could still list it.
+    table.withLock { $0 = [1, 3, 4] }
+    finishDuringRead.withLock { $0 = { finishDuringRead.withLock { $0 = nil }; backlog.finished([1]) } }
+    backlog.offer([1])  // an offer of an id below the cursor lowers it, as a racing writer's can
+    backlog.finished([2])
+    #expect(!handed.withLock { $0 }.dropFirst(2).contains(1), "item 1 was handed on twice: \(handed.withLock { $0 })")
+    #expect(Set(handed.withLock { $0 }) == [1, 2, 3, 4])
+}
