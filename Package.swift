@@ -103,7 +103,6 @@ let package = Package(
             "Harness", "MQTT", "Contracts", "HTTPClient", "Store", "Escalator", "Config", "Directory",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks"),
 
