@@ -60,7 +60,7 @@ public enum DeliveryRecords {
 
     /// Jobs not finished yet from rowid `from` on, oldest first: what a crash or shutdown left undone, and what did not
     /// fit in memory.
-    public static func pending(_ db: Database, from seq: Int64 = 0, limit: Int = .max) throws -> [DeliveryJob] {
+    public static func pending(_ db: Database, from seq: Int64, limit: Int) throws -> [DeliveryJob] {
         try Row.fetchAll(db.cachedStatement(sql: """
             SELECT rowid, dispatch_id, tenant, body FROM deliveries WHERE status = 'pending' AND rowid >= ? ORDER BY rowid LIMIT ?
             """), arguments: [seq, limit])

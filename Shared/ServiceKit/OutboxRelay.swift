@@ -29,7 +29,6 @@ public final class OutboxRelay: Sendable {
     /// them from there as the broker acknowledges: memory stays bounded however long the backlog, instead of holding
     /// every payload of it twice (outbox row and MQTT queue).
     private let backlog: BoundedBacklog<OutboxMessage>
-    public var memoryLimit: Int { backlog.limit }
 
     /// - Parameter needsSubscriber: topics whose messages must reach a subscriber (`MQTTPublish.needsSubscriber`).
     public init(store: Store, client: MQTTClient, metrics: ServiceMetrics, logger: Logger, memoryLimit: Int = 2000,

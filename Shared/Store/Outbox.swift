@@ -30,16 +30,9 @@ public enum Outbox {
         return OutboxMessage(id: db.lastInsertedRowID, topic: topic, payload: payload, qos: qos, retain: retain)
     }
 
-    /// Messages not yet acknowledged, oldest first.
-    public static func pending(_ db: Database, limit: Int = 10_000) throws -> [OutboxMessage] {
-        let statement = try db.cachedStatement(sql: "SELECT id, topic, payload, qos, retain FROM outbox ORDER BY id LIMIT ?")
-        return try Row.fetchAll(statement, arguments: [limit]).map { row in
-            OutboxMessage(id: row[0], topic: row[1], payload: row[2], qos: row[3], retain: row[4])
-        }
-    }
-
-    /// Rows from id `from` on, oldest first: what a relay that kept only part of its backlog in memory reads next.
-    public static func pending(_ db: Database, from id: Int64, limit: Int) throws -> [OutboxMessage] {
+    /// Messages not yet acknowledged, oldest first, from id `from` on (a relay that kept only part of its backlog in
+    /// memory reads the rest from where it left off).
+    public static func pending(_ db: Database, from id: Int64 = 0, limit: Int = 10_000) throws -> [OutboxMessage] {
         let statement = try db.cachedStatement(sql: "SELECT id, topic, payload, qos, retain FROM outbox WHERE id >= ? ORDER BY id LIMIT ?")
         return try Row.fetchAll(statement, arguments: [id, limit]).map { row in
             OutboxMessage(id: row[0], topic: row[1], payload: row[2], qos: row[3], retain: row[4])

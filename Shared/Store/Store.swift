@@ -27,16 +27,17 @@ public final class Store: Sendable {
         configuration.busyMode = .timeout(5)
         configuration.label = URL(fileURLWithPath: path).lastPathComponent
         configuration.prepareDatabase { db in
-            // NORMAL is durable across application crashes in WAL mode; only a power loss can
-            // drop the last commits, and it saves an fsync per transaction.
             // SQLite's default page size, stated. 8 and 16 KiB pages were measured too: a third fewer write calls and
             // +3 % throughput at full load, but at 1,000 alerts/s the p99 went from 7–9 ms to 13–50 ms (spikes every
             // checkpoint interval), so the p99 target decides.
             try db.execute(sql: "PRAGMA page_size = \(Store.pageSize)")
+            // NORMAL is durable across application crashes in WAL mode; only a power loss can
+            // drop the last commits, and it saves an fsync per transaction.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // Every message runs in a savepoint of the batch's transaction, and SQLite copies each page a savepoint
-            // changes into a statement journal first. In a temp file that was 4 of every 5 pwrite() calls of the
-            // router (profiled); in memory it is a memcpy, bounded by the pages one message touches.
+            // SQLite copies each page a savepoint changes into a statement journal first. When every message ran in a
+            // savepoint of its own, that journal in a temp file took 4 of every 5 pwrite() calls of the router
+            // (profiled); batches now use savepoints only when run again after a failing message (DurableConsumer),
+            // and in memory the journal is a memcpy, bounded by the pages one message touches.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
             // A batch of 500 messages dirties a few MB; with SQLite's default 2 MB cache it spilled pages into
             // the WAL in the middle of the transaction and wrote them again at COMMIT.
