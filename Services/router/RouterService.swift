@@ -24,7 +24,7 @@ public enum RouterService {
 
     public static func makeRuntime(options: ServiceOptions) throws -> ServiceRuntime {
         try ServiceRuntime(name: name, options: options, defaultHTTPPort: defaultHTTPPort, migrations: migrations,
-                           subscriptions: subscriptions)
+                           holdsDispatches: true, subscriptions: subscriptions)
     }
 
     public static func run(_ runtime: ServiceRuntime, installSignalHandlers: Bool = true) async throws {

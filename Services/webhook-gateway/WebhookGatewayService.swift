@@ -7,15 +7,17 @@ import ServiceKit
 public enum WebhookGatewayService {
     public static let name = "webhook-gateway"
     public static let defaultHTTPPort = 8085
+    /// The channel whose dispatches this gateway delivers (Teams, Google Chat and Discord are webhook types).
+    public static let channel = "webhook"
 
     /// Gateways hold no per-alert state between messages: instances share the topic.
     public static func subscriptions(topics: Topics, partition: Partition, config: AlertingConfig) -> [String] {
-        [Topics.shared(group: name, topics.dispatchFilter(channel: "webhook"))]
+        [Topics.shared(group: name, topics.dispatchFilter(channel: channel))]
     }
 
     public static func makeRuntime(options: ServiceOptions) throws -> ServiceRuntime {
         try ServiceRuntime(name: name, options: options, defaultHTTPPort: defaultHTTPPort, migrations: DeliveryRecords.migrations,
-                           subscriptions: subscriptions)
+                           consumes: [channel], subscriptions: subscriptions)
     }
 
     /// - Parameter memoryLimit: delivery jobs held in memory at most; the others wait in the table (`DeliveryWorkers`).

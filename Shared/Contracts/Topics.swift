@@ -30,6 +30,21 @@ public struct Topics: Sendable, Equatable {
     public func analytics(tenant: String) -> String { "\(root)/analytics/\(tenant)" }
 
     public func status(service: String) -> String { "\(root)/status/\(service)" }
+    public var statusFilter: String { "\(root)/status/+" }
+
+    // Channel consumers (gateways) → publishers of dispatches: who consumes which channel right now.
+    /// Retained `ConsumerAnnouncement` of a service that consumes channels.
+    public func consumers(service: String) -> String { "\(root)/consumers/\(service)" }
+    public var consumersFilter: String { "\(root)/consumers/+" }
+    /// A publisher of dispatches calls the roll here after it connects; every consumer answers with its
+    /// announcement and "online" (`MQTTPresence`).
+    public var rollCall: String { "\(root)/roll-call" }
+
+    /// The channel of a dispatch topic (`alerting/dispatch/{channel}/{tenant}`), nil for any other topic.
+    public func dispatchChannel(of topic: String) -> String? {
+        guard let parsed = parse(topic), parsed.kind == "dispatch", parsed.rest.count == 1 else { return nil }
+        return parsed.tenant
+    }
 
     /// Integration monitors publish outside the root, as the brief names it.
     public static func integrationHealth(tenant: String, integrationId: String) -> String { "integrations/health/\(tenant)/\(integrationId)" }

@@ -74,8 +74,13 @@ public final class MQTTClient: @unchecked Sendable {
         guard !settings.clientID.isEmpty || settings.cleanSession else {
             throw invalid("a persistent session needs a client id")
         }
-        for filter in subscriptions {
+        for filter in subscriptions + settings.liveSubscriptions {
             try check(mosquitto_sub_topic_check(filter), "subscription \(filter)")
+        }
+        if let presence = settings.presence {
+            guard settings.statusTopic != nil else { throw invalid("a presence needs a status topic") }
+            try check(mosquitto_sub_topic_check(presence.rollCallTopic), "roll call topic \(presence.rollCallTopic)")
+            try check(mosquitto_pub_topic_check(presence.announcementTopic), "announcement topic \(presence.announcementTopic)")
         }
         if let statusTopic = settings.statusTopic {
             try check(mosquitto_pub_topic_check(statusTopic), "status topic \(statusTopic)")

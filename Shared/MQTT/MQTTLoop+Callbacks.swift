@@ -66,6 +66,10 @@ extension MQTTLoop {
 
     private func received(_ message: mosquitto_message) {
         guard !discardingIncoming else { return }
+        if let presence = settings.presence, strcmp(message.topic, presence.rollCallTopic) == 0 {
+            rollCallHeard = true
+            return
+        }
         let payload = message.payloadlen > 0 && message.payload != nil
             ? Data(bytes: message.payload, count: Int(message.payloadlen))
             : Data()
@@ -92,13 +96,13 @@ extension MQTTLoop {
     }
 
     private func subscribed(mid: Int32, granted: [Int32]) {
-        guard mid == subscribeMid else { return }
+        guard let filters = pendingSubscribes.removeValue(forKey: mid) else { return }
         for (index, code) in granted.enumerated() where code >= 0x80 {
             logger.error("MQTT broker refused a subscription", metadata: [
-                "subscription": "\(index < subscriptions.count ? subscriptions[index] : "?")",
+                "subscription": "\(index < filters.count ? filters[index] : "?")",
                 "reason": "\(String(cString: mosquitto_reason_string(code)))",
             ])
         }
-        subackArrived = true
+        if pendingSubscribes.isEmpty { subackArrived = true }
     }
 }

@@ -72,8 +72,11 @@ final class MQTTLoop: @unchecked Sendable {
     var discardingIncoming = false
     var connackArrived = false
     var sessionPresent = false
-    var subscribeMid: Int32 = -1
+    /// SUBSCRIBEs sent on this connection and not yet answered, with their filters (for the log of a refusal).
+    var pendingSubscribes: [Int32: [String]] = [:]
     var subackArrived = false
+    /// A roll call arrived (`MQTTPresence`): the announcement and "online" go out again after this read.
+    var rollCallHeard = false
 
     init(settings: MQTTSettings, subscriptions: [String], logger: Logger, mailbox: MQTTMailbox, wake: WakeSignal) {
         self.settings = settings
@@ -453,41 +456,66 @@ final class MQTTLoop: @unchecked Sendable {
             logger.info("connected to MQTT broker", metadata: [
                 "broker": "\(settings.endpoint)", "session_present": "\(sessionPresent)",
             ])
-            if subscriptions.isEmpty {
-                becomeReady()
-            } else {
-                subscribe()
-            }
+            pendingSubscribes = [:]
+            // Retain handling 1: a resubscribe on an existing persistent session does not replay retained messages.
+            subscribe(subscriptions, qos: 1, options: Int32(MQTT_SUB_OPT_SEND_RETAIN_NEW.rawValue))
+            // Live filters: QoS 0 (nothing queued while we are away) and never a retained message.
+            subscribe(liveFilters, qos: 0, options: Int32(MQTT_SUB_OPT_SEND_RETAIN_NEVER.rawValue))
+            if pendingSubscribes.isEmpty { becomeReady() }
         }
         if subackArrived, case .connected = phase {
             subackArrived = false
             becomeReady()
         }
+        if rollCallHeard {
+            rollCallHeard = false
+            if case .ready = phase, case .no = stopping { announcePresence() }
+        }
     }
 
-    private func subscribe() {
-        let filters = subscriptions.map { strdup($0) }
+    /// The live subscriptions, the roll call included.
+    var liveFilters: [String] { settings.liveSubscriptions + (settings.presence.map { [$0.rollCallTopic] } ?? []) }
+
+    private func subscribe(_ list: [String], qos: Int32, options: Int32) {
+        guard !list.isEmpty else { return }
+        let filters = list.map { strdup($0) }
         defer { filters.forEach { free($0) } }
         var mid: Int32 = 0
-        // Retain handling 1: a resubscribe on an existing persistent session does not replay retained messages.
-        let options = Int32(MQTT_SUB_OPT_SEND_RETAIN_NEW.rawValue)
-        let rc = mosquitto_subscribe_multiple(handle, &mid, Int32(filters.count), filters, 1, options, nil)
+        let rc = mosquitto_subscribe_multiple(handle, &mid, Int32(filters.count), filters, qos, options, nil)
         if rc == MOSQ_ERR_SUCCESS.rawValue {
-            subscribeMid = mid
+            pendingSubscribes[mid] = list
         } else {
             logger.error("cannot subscribe", metadata: [
-                "subscriptions": "\(subscriptions)", "reason": "\(MQTTError.reason(rc))",
+                "subscriptions": "\(list)", "reason": "\(MQTTError.reason(rc))",
             ])
         }
     }
 
     /// `online` goes out once the subscriptions are in place: whoever waits for it (an operator, a test, a
-    /// deployment script) may publish right away without a first session's messages finding no subscriber.
+    /// deployment script) may publish right away without a first session's messages finding no subscriber. A
+    /// consumer's announcement goes just before it, so whoever hears "online" knows what it consumes.
     private func becomeReady() {
-        publishStatus("online")
+        announcePresence()
         phase = .ready
         mailbox.isConnected = true
         sink?.mqttConnected()
+    }
+
+    /// The announcement (if this client has a presence) and the retained "online".
+    private func announcePresence() {
+        if let presence = settings.presence {
+            var mid: Int32 = 0
+            let payload = [UInt8](presence.announcement)
+            let rc = mosquitto_publish_v5(handle, &mid, presence.announcementTopic, Int32(payload.count), payload, 1, true, nil)
+            if rc == MOSQ_ERR_SUCCESS.rawValue || rc == MOSQ_ERR_NO_CONN.rawValue {
+                inflight[mid] = InFlight(topic: presence.announcementTopic, token: nil, qos: 1, fromCaller: false)
+            } else {
+                logger.error("cannot publish the presence announcement", metadata: [
+                    "topic": "\(presence.announcementTopic)", "reason": "\(MQTTError.reason(rc))",
+                ])
+            }
+        }
+        publishStatus("online")
     }
 
     /// Returns true once the loop may exit.

@@ -13,6 +13,12 @@ public struct MQTTSettings: Sendable, Equatable {
     public var cleanSession: Bool = false
     /// Last will "offline" (retained, QoS 1); "online" retained on every connect; "offline" on graceful shutdown.
     public var statusTopic: String?
+    /// Topic filters subscribed at QoS 0 with no retained messages: only what is published while we are connected
+    /// arrives, and nothing is queued for us while we are away. For presence (who is consuming right now), where a
+    /// stale message from a retained store, a broker snapshot or a session queue would be wrong.
+    public var liveSubscriptions: [String] = []
+    /// What a channel consumer says about itself (`MQTTPresence`); needs `statusTopic`.
+    public var presence: MQTTPresence?
     /// Unacknowledged QoS 1 messages the broker may send us (MQTT v5 receive maximum): the upper bound of a
     /// consumer's batch, since a batch is acknowledged only after its commit.
     public var receiveMaximum: Int = 1000

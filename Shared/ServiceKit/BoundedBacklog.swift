@@ -17,6 +17,8 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
     /// refill is reading (one at a time; `readAgain`: another was asked for meanwhile); `finishedWhileReading`: items
     /// finished during that read, which its snapshot may still show as pending.
     private struct State {
+        /// Held: nothing more is handed on; offers stay in the table until `resume()`.
+        var paused = false
         var inMemory = Set<Int64>()
         var spilledFrom: Int64?
         var offeredWhileReading = false
@@ -30,11 +32,13 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
     ///   - read: committed items with id ≥ `from`, in id order, at most `limit` (ids grow in commit order).
     ///   - handOn: where items in memory go (a queue, the MQTT client). Called with the lock held, so items reach it
     ///     in the order they were let in; it must not call back into this backlog.
-    ///   - extraRoom: items in memory that should not count against the limit right now (publishes the MQTT client
-    ///     holds for a topic without subscriber).
+    ///   - extraRoom: items in memory that should not count against the limit right now.
+    ///   - paused: starts held (see `pause()`).
     public init(limit: Int, read: @escaping @Sendable (_ from: Int64, _ limit: Int) throws -> [Item],
                 id: @escaping @Sendable (Item) -> Int64, handOn: @escaping @Sendable ([Item]) -> Void,
-                extraRoom: @escaping @Sendable () -> Int = { 0 }, readFailed: @escaping @Sendable (any Error) -> Void = { _ in }) {
+                extraRoom: @escaping @Sendable () -> Int = { 0 }, readFailed: @escaping @Sendable (any Error) -> Void = { _ in },
+                paused: Bool = false) {
+        state.withLock { $0.paused = paused }
         self.limit = max(1, limit)
         self.read = read
         self.id = id
@@ -48,6 +52,11 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
         guard !items.isEmpty else { return }
         let extra = extraRoom()
         let refillNow = state.withLock { state -> Bool in
+            if state.paused {
+                state.spilledFrom = min(state.spilledFrom ?? .max, items.lazy.map(id).min() ?? .max)
+                state.offeredWhileReading = true
+                return false
+            }
             if let from = state.spilledFrom {
                 state.spilledFrom = min(from, items.lazy.map(id).min() ?? from)
                 state.offeredWhileReading = true
@@ -79,10 +88,28 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
         let refillNow = state.withLock { state -> Bool in
             for id in ids { state.inMemory.remove(id) }
             if state.reading { state.finishedWhileReading.formUnion(ids) }
-            return state.spilledFrom != nil && state.inMemory.count <= limit / 2
+            return !state.paused && state.spilledFrom != nil && state.inMemory.count <= limit / 2
         }
         if refillNow { refill() }
     }
+
+    /// Hands nothing more on: what is in memory stays there and finishes, what is offered from now on stays in the
+    /// table. Idempotent.
+    public func pause() {
+        state.withLock { $0.paused = true }
+    }
+
+    /// Hands on again, reading what was held from the table, in order. Idempotent.
+    public func resume() {
+        let refillNow = state.withLock { state -> Bool in
+            guard state.paused else { return false }
+            state.paused = false
+            return state.spilledFrom != nil
+        }
+        if refillNow { refill() }
+    }
+
+    public var isPaused: Bool { state.withLock { $0.paused } }
 
     /// Items in memory (handed on, not finished).
     public var inMemory: Int { state.withLock { $0.inMemory.count } }
@@ -99,6 +126,7 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
         while true {
             let extra = extraRoom()
             let start = state.withLock { state -> (from: Int64, room: Int)? in
+                guard !state.paused else { return nil }
                 guard !state.reading else {
                     state.readAgain = true
                     return nil

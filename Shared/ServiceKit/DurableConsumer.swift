@@ -14,9 +14,13 @@ public final class DurableConsumer: MQTTSink, @unchecked Sendable {
     private let logger: Logger
     private let source: String
     private let clock: @Sendable () -> Date
+    /// Takes the live presence messages (consumers' status and announcements) of a publisher of dispatches.
+    private let presence: ChannelPresence?
 
     public init(store: Store, processor: any MessageProcessor, relay: OutboxRelay, health: HealthState,
-                metrics: ServiceMetrics, source: String, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
+                metrics: ServiceMetrics, source: String, logger: Logger, presence: ChannelPresence? = nil,
+                clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.presence = presence
         self.store = store
         self.processor = processor
         self.relay = relay
@@ -33,6 +37,12 @@ public final class DurableConsumer: MQTTSink, @unchecked Sendable {
     /// when a message fails, that transaction is rolled back and the batch is run again with a savepoint per
     /// message, which drops the failing ones alone.
     public func mqttReceived(_ batch: [MQTTMessage]) throws {
+        var batch = batch
+        if let presence {
+            // QoS 0 and nothing to store: presence is about this connection only.
+            batch.removeAll { presence.observe($0) }
+            guard !batch.isEmpty else { return }
+        }
         let produced: [OutboxMessage]
         let actions: [() -> Void]
         do {
@@ -61,7 +71,7 @@ public final class DurableConsumer: MQTTSink, @unchecked Sendable {
         do {
             return try store.write { db -> ([OutboxMessage], [() -> Void]) in
                 try Outbox.remove(db, ids: acknowledged)
-                let context = ProcessingContext(db: db, now: clock(), source: source)
+                let context = ProcessingContext(db: db, now: clock(), source: source, lane: relay.lane)
                 for message in batch {
                     guard isolatingFailures else {
                         try processor.process(message, context)
@@ -91,7 +101,7 @@ public final class DurableConsumer: MQTTSink, @unchecked Sendable {
         relay.delivered(tokens: tokens)
     }
 
-    public func mqttConnected() {}
+    public func mqttConnected() { presence?.connected() }
 
     /// Acknowledged outbox rows wait for the next batch's transaction; when no batch comes they go on their own.
     public var mqttHasIdleWork: Bool { relay.acknowledgedWaiting > 0 }

@@ -15,6 +15,8 @@ public final class HealthState: Sendable {
         var failedAt = -Double.infinity
     }
     private let store = Mutex(Store())
+    /// Channels whose dispatches are held for want of a consumer, with how many wait (`ChannelPresence`).
+    private let held = Mutex<[String: Int]>([:])
     private let connected: @Sendable () -> Bool
     private let clock: @Sendable () -> Double
 
@@ -30,10 +32,15 @@ public final class HealthState: Sendable {
 
     public func storeRecovered() { store.withLock { if $0.error != nil { $0.error = nil } } }
 
+    public func setHeld(_ counts: [String: Int]) { held.withLock { $0 = counts } }
+
     public struct Report: Codable, Sendable {
         public var status: String
         public var mqtt: String
         public var store: String
+        /// Channel → dispatches held because nobody consumes the channel now; absent when none are. A held channel
+        /// does not make the service unhealthy: it is waiting for someone else.
+        public var held: [String: Int]?
     }
 
     public var report: Report {
@@ -44,6 +51,7 @@ public final class HealthState: Sendable {
         let mqttUp = connected()
         return Report(status: storeProblem == nil && mqttUp ? "ok" : "unhealthy",
                       mqtt: mqttUp ? "connected" : "disconnected",
-                      store: storeProblem.map { "failing: \($0)" } ?? "ok")
+                      store: storeProblem.map { "failing: \($0)" } ?? "ok",
+                      held: held.withLock { $0.isEmpty ? nil : $0 })
     }
 }

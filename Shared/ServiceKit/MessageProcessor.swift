@@ -19,18 +19,21 @@ public final class ProcessingContext {
     public let db: Database
     public let now: Date
     public let source: String
+    private let lane: @Sendable (String) -> String
     private(set) var produced: [OutboxMessage] = []
     private(set) var afterCommitActions: [() -> Void] = []
 
-    init(db: Database, now: Date, source: String) {
+    init(db: Database, now: Date, source: String, lane: @escaping @Sendable (String) -> String = { _ in "" }) {
         self.db = db
         self.now = now
         self.source = source
+        self.lane = lane
     }
 
-    /// Queues a publish in the outbox, in this transaction; it goes out after commit and survives a crash.
+    /// Queues a publish in the outbox, in this transaction; it goes out after commit, in its topic's lane
+    /// (`OutboxRelay.lane`), and survives a crash.
     public func publish(topic: String, payload: Data, retain: Bool = false) throws {
-        produced.append(try Outbox.enqueue(db, topic: topic, payload: payload, retain: retain))
+        produced.append(try Outbox.enqueue(db, topic: topic, payload: payload, retain: retain, lane: lane(topic)))
     }
 
     public func publish<P: EnvelopePayload>(_ envelope: Envelope<P>, topic: String, retain: Bool = false) throws {

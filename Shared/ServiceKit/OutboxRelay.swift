@@ -23,55 +23,116 @@ public final class OutboxRelay: Sendable {
     static let batchLimit = 512
     static let maximumDelay = 0.5
 
-    /// At most `memoryLimit` committed rows are handed to the MQTT client at a time (not counting those it holds
-    /// for a topic without subscriber). A service that commits faster than the broker takes its publishes — ingest in
-    /// a burst, a router whose broker is busy — keeps the rest in the outbox table, where they are anyway, and reads
-    /// them from there as the broker acknowledges: memory stays bounded however long the backlog, instead of holding
-    /// every payload of it twice (outbox row and MQTT queue).
-    private let backlog: BoundedBacklog<OutboxMessage>
+    /// Each lane (`OutboxMessage.lane`) is a bounded window of its own over the outbox table: at most `memoryLimit`
+    /// committed rows of the default lane and `laneLimit` of each other lane are handed to the MQTT client at a time
+    /// (those it holds for a topic without subscriber included). A service that commits faster than the broker takes
+    /// its publishes keeps the rest in the table, where they are anyway, and reads them from there as the broker
+    /// acknowledges: memory stays bounded however long the backlog. And a lane whose publishes cannot go out (a
+    /// channel nobody consumes) fills only its own window: the others go on.
+    private struct Lanes {
+        var backlogs: [String: BoundedBacklog<OutboxMessage>] = [:]
+        /// Lanes that may go out while `holdsLanes`.
+        var released: Set<String> = []
+    }
+    private let lanes = Mutex(Lanes())
+    private let memoryLimit: Int
+    private let laneLimit: Int
+    private let needsSubscriber: @Sendable (String) -> Bool
+    /// Every lane but the default one is held until `release(lane:)` (a publisher that waits for its consumers).
+    private let holdsLanes: Bool
+    /// The lane of a topic's publishes.
+    public let lane: @Sendable (String) -> String
 
-    /// - Parameter needsSubscriber: topics whose messages must reach a subscriber (`MQTTPublish.needsSubscriber`).
+    /// - Parameters:
+    ///   - needsSubscriber: topics whose messages must reach a subscriber (`MQTTPublish.needsSubscriber`).
+    ///   - lane: the lane of a topic; "" is the default lane.
+    ///   - holdsLanes: lanes other than the default one are held until released.
     public init(store: Store, client: MQTTClient, metrics: ServiceMetrics, logger: Logger, memoryLimit: Int = 2000,
-                needsSubscriber: @escaping @Sendable (String) -> Bool = { _ in false }) {
+                laneLimit: Int = 500, needsSubscriber: @escaping @Sendable (String) -> Bool = { _ in false },
+                lane: @escaping @Sendable (String) -> String = { _ in "" }, holdsLanes: Bool = false) {
         self.store = store
         self.client = client
         self.metrics = metrics
         self.logger = logger
-        backlog = BoundedBacklog(
-            limit: memoryLimit,
-            read: { from, limit in try store.read { try Outbox.pending($0, from: from, limit: limit) } },
-            id: \.id,
-            handOn: { messages in
-                client.publish(messages.map {
-                    MQTTPublish(topic: $0.topic, payload: $0.payload, qos: $0.qos, retain: $0.retain, token: $0.id,
-                                needsSubscriber: needsSubscriber($0.topic))
-                })
-                metrics.published.increment(by: messages.count)
-            },
-            extraRoom: { client.publishesHeldForSubscriber },
-            readFailed: { logger.error("could not read the outbox backlog: \($0)") })
+        self.memoryLimit = memoryLimit
+        self.laneLimit = laneLimit
+        self.needsSubscriber = needsSubscriber
+        self.lane = lane
+        self.holdsLanes = holdsLanes
+    }
+
+    /// The lane's window, made on first use (held when lanes are held and this one is not released).
+    private func backlog(_ name: String) -> BoundedBacklog<OutboxMessage> {
+        lanes.withLock { lanes in
+            if let backlog = lanes.backlogs[name] { return backlog }
+            let (store, client, metrics, logger, needsSubscriber) = (store, client, metrics, logger, needsSubscriber)
+            let backlog = BoundedBacklog<OutboxMessage>(
+                limit: name.isEmpty ? memoryLimit : laneLimit,
+                read: { from, limit in try store.read { try Outbox.pending($0, lane: name, from: from, limit: limit) } },
+                id: \.id,
+                handOn: { messages in
+                    client.publish(messages.map {
+                        MQTTPublish(topic: $0.topic, payload: $0.payload, qos: $0.qos, retain: $0.retain, token: $0.id,
+                                    needsSubscriber: needsSubscriber($0.topic))
+                    })
+                    metrics.published.increment(by: messages.count)
+                },
+                readFailed: { logger.error("could not read the outbox backlog of lane '\(name)': \($0)") },
+                paused: holdsLanes && !name.isEmpty && !lanes.released.contains(name))
+            lanes.backlogs[name] = backlog
+            return backlog
+        }
     }
 
     /// At start, before any new work: what a crash left in the outbox goes out again (consumers drop
-    /// the repeats by message id), read from the table as the broker takes it.
+    /// the repeats by message id), read from the table as the broker takes it; held lanes wait for their release.
     public func republishPending() throws {
-        let count = try store.read { try Outbox.count($0) }
+        let (count, names) = try store.read { db in (try Outbox.count(db), try Outbox.lanes(db)) }
         guard count > 0 else { return }
         logger.notice("re-publishing \(count) outbox messages left from the last run")
-        backlog.startFromTable()
+        for name in names { backlog(name).startFromTable() }
+    }
+
+    /// The lane's rows may go out (again), oldest first.
+    public func release(lane name: String) {
+        lanes.withLock { _ = $0.released.insert(name) }
+        backlog(name).resume()
+    }
+
+    /// The lane's rows stay in the table from now on (what the client has already goes out).
+    public func hold(lane name: String) {
+        guard !name.isEmpty else { return }
+        lanes.withLock { _ = $0.released.remove(name) }
+        backlog(name).pause()
+    }
+
+    /// The lanes held now.
+    public var heldLanes: [String] {
+        lanes.withLock { lanes in lanes.backlogs.filter { $0.value.isPaused }.map(\.key) }.sorted()
     }
 
     /// Hands rows committed in a transaction to the MQTT loop thread, or leaves them to be read from the table
     /// when `memoryLimit` rows are out already.
     public func send(_ messages: [OutboxMessage]) {
-        backlog.offer(messages)
+        guard let first = messages.first else { return }
+        if messages.allSatisfy({ $0.lane == first.lane }) {
+            backlog(first.lane).offer(messages)
+            return
+        }
+        var order: [String] = []
+        var byLane: [String: [OutboxMessage]] = [:]
+        for message in messages {
+            if byLane[message.lane] == nil { order.append(message.lane) }
+            byLane[message.lane, default: []].append(message)
+        }
+        for name in order { backlog(name).offer(byLane[name]!) }
     }
 
     /// Loop thread: the broker holds these now. Their rows go in the service's next write transaction,
     /// or in one of their own when too many wait or for too long.
     public func delivered(tokens: [Int64]) {
         guard !tokens.isEmpty else { return }
-        backlog.finished(tokens)
+        for backlog in lanes.withLock({ Array($0.backlogs.values) }) { backlog.finished(tokens) }
         let now = monotonicSeconds()
         let due = acknowledged.withLock { state -> Bool in
             if state.ids.isEmpty { state.since = now }
@@ -105,12 +166,11 @@ public final class OutboxRelay: Sendable {
         }
     }
 
-    /// Rows handed to the MQTT client and not acknowledged yet (at most `memoryLimit` plus those held for a topic
-    /// without subscriber).
-    public var inClient: Int { backlog.inMemory }
+    /// Rows handed to the MQTT client and not acknowledged yet (at most `memoryLimit`, plus `laneLimit` per other lane).
+    public var inClient: Int { lanes.withLock { Array($0.backlogs.values) }.reduce(0) { $0 + $1.inMemory } }
 
     /// Whether rows wait in the table only, to be read as the broker acknowledges.
-    public var isSpilled: Bool { backlog.isSpilled }
+    public var isSpilled: Bool { lanes.withLock { Array($0.backlogs.values) }.contains { $0.isSpilled } }
 
     /// How many acknowledged rows wait to be deleted.
     public var acknowledgedWaiting: Int { acknowledged.withLock { $0.ids.count } }

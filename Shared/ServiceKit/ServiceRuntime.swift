@@ -22,12 +22,20 @@ public final class ServiceRuntime: Sendable {
     public let httpAddress: HTTPAddress
     /// `alerting/{service}`, the CloudEvents `source` of what this service publishes.
     public let source: String
+    /// For a publisher of dispatches: which channels have a consumer now (their lanes are held otherwise).
+    public let presence: ChannelPresence?
 
     private let group = Mutex<ServiceGroup?>(nil)
     private let boundPort = Mutex<Int?>(nil)
 
-    /// - Parameter subscriptions: the topic filters to consume, given the topics, this instance's partition and the configuration.
+    /// - Parameters:
+    ///   - subscriptions: the topic filters to consume, given the topics, this instance's partition and the configuration.
+    ///   - consumes: the channels whose dispatches this service consumes (a gateway): announced on
+    ///     `alerting/consumers/{name}` and answered on every roll call (`MQTTPresence`).
+    ///   - holdsDispatches: this service publishes dispatches and holds each channel's in its outbox while nobody
+    ///     consumes the channel (`ChannelPresence`).
     public init(name: String, options: ServiceOptions, defaultHTTPPort: Int, migrations: [Migration],
+                consumes: [String] = [], holdsDispatches: Bool = false,
                 subscriptions: (Topics, Partition, AlertingConfig) -> [String]) throws {
         self.name = name
         var logger = Logger(label: "alerting.\(name)")
@@ -49,15 +57,27 @@ public final class ServiceRuntime: Sendable {
             settings.password = ProcessInfo.processInfo.environment["MQTT_PASSWORD"]
         }
         settings.statusTopic = topics.status(service: name)
+        if !consumes.isEmpty {
+            settings.presence = MQTTPresence(rollCallTopic: topics.rollCall, announcementTopic: topics.consumers(service: name),
+                                             announcement: try ConsumerAnnouncement(service: name, channels: consumes).encoded())
+        }
+        if holdsDispatches {
+            settings.liveSubscriptions = ChannelPresence.liveSubscriptions(topics)
+        }
         client = MQTTClient(settings: settings, subscriptions: subscriptions(topics, partition, current), logger: logger)
         metrics = ServiceMetrics(service: name)
         let client = self.client
         health = HealthState(connected: { client.isConnected })
         let topics = self.topics
-        // Gateways consume dispatches through shared subscriptions, which Mosquitto 2.0.11 does not persist: after a
-        // broker restart a dispatch published before the gateway subscribed again would be acknowledged and dropped.
+        // Each channel's dispatches go out in a lane of their own, held while the channel has no consumer. And should
+        // a publish find no subscriber all the same (a consumer that has not subscribed again after a broker restart,
+        // whose shared subscription Mosquitto 2.0.11 does not persist), it is sent again until one takes it.
         relay = OutboxRelay(store: store, client: client, metrics: metrics, logger: logger,
-                            needsSubscriber: { topics.parse($0)?.kind == "dispatch" })
+                            needsSubscriber: { topics.parse($0)?.kind == "dispatch" },
+                            lane: { topics.dispatchChannel(of: $0) ?? "" }, holdsLanes: holdsDispatches)
+        presence = holdsDispatches
+            ? ChannelPresence(topics: topics, client: client, relay: relay, store: store, health: health, service: name, logger: logger)
+            : nil
         httpAddress = options.http.flatMap(HTTPAddress.init) ?? HTTPAddress(host: "127.0.0.1", port: defaultHTTPPort)
     }
 
@@ -68,7 +88,7 @@ public final class ServiceRuntime: Sendable {
     public func run(processor: any MessageProcessor, services: [any Service] = [],
                     routes: (HTTPRouter) -> Void = { _ in }, installSignalHandlers: Bool = true) async throws {
         let consumer = DurableConsumer(store: store, processor: processor, relay: relay, health: health,
-                                       metrics: metrics, source: source, logger: logger)
+                                       metrics: metrics, source: source, logger: logger, presence: presence)
         client.sink = consumer
         try relay.republishPending()
         try store.checkpointInBackground(logger: logger)
@@ -80,8 +100,9 @@ public final class ServiceRuntime: Sendable {
         }
         let pruner = InboxPruner(store: store, logger: logger)
         let pruning = PeriodicTask(every: InboxPruner.interval) { pruner.pruneOnce(now: Date()) }
+        let heldReport: [any Service] = presence.map { presence in [PeriodicTask(every: 5) { presence.report() }] } ?? []
         let all: [any Service] = [MQTTLoopService(client: client, shutdownTimeout: 10)] + services
-            + [pruning, app]
+            + [pruning] + heldReport + [app]
         let group = ServiceGroup(services: all,
                                  gracefulShutdownSignals: installSignalHandlers ? [.sigterm, .sigint] : [],
                                  cancellationSignals: [],

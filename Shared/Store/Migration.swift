@@ -37,5 +37,13 @@ extension Migration {
                 );
                 """)
         },
+        Migration("0004_outbox_lanes") { db in
+            // A lane is read on its own (`Outbox.pending(lane:)`), so a held lane's rows are never scanned to reach
+            // another's. Rows from before this step are in the default lane.
+            try db.execute(sql: """
+                ALTER TABLE outbox ADD COLUMN lane TEXT NOT NULL DEFAULT '';
+                CREATE INDEX outbox_lane ON outbox(lane, id);
+                """)
+        },
     ]
 }

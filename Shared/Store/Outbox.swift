@@ -8,35 +8,60 @@ public struct OutboxMessage: Sendable, Equatable {
     public let payload: Data
     public let qos: Int
     public let retain: Bool
+    /// The queue this row goes out in: publishes of one lane keep their order, and a lane that is held (a channel
+    /// nobody consumes right now) holds back no other. "" is the default lane.
+    public let lane: String
 
-    public init(id: Int64, topic: String, payload: Data, qos: Int, retain: Bool) {
+    public init(id: Int64, topic: String, payload: Data, qos: Int, retain: Bool, lane: String = "") {
         self.id = id
         self.topic = topic
         self.payload = payload
         self.qos = qos
         self.retain = retain
+        self.lane = lane
     }
 }
 
 public enum Outbox {
-    public static func enqueue(_ db: Database, topic: String, payload: Data, qos: Int = 1, retain: Bool = false) throws -> OutboxMessage {
+    public static func enqueue(_ db: Database, topic: String, payload: Data, qos: Int = 1, retain: Bool = false,
+                               lane: String = "") throws -> OutboxMessage {
         guard (0...2).contains(qos) else {
             throw StoreError(.invalidArgument, "qos must be 0, 1 or 2, not \(qos)")
         }
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO outbox (topic, payload, qos, retain, created_at) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO outbox (topic, payload, qos, retain, created_at, lane) VALUES (?, ?, ?, ?, ?, ?)
             """)
-        try statement.execute(arguments: [topic, payload, qos, retain, Date().timeIntervalSince1970])
-        return OutboxMessage(id: db.lastInsertedRowID, topic: topic, payload: payload, qos: qos, retain: retain)
+        try statement.execute(arguments: [topic, payload, qos, retain, Date().timeIntervalSince1970, lane])
+        return OutboxMessage(id: db.lastInsertedRowID, topic: topic, payload: payload, qos: qos, retain: retain, lane: lane)
     }
 
-    /// Messages not yet acknowledged, oldest first, from id `from` on (a relay that kept only part of its backlog in
-    /// memory reads the rest from where it left off).
-    public static func pending(_ db: Database, from id: Int64 = 0, limit: Int = 10_000) throws -> [OutboxMessage] {
-        let statement = try db.cachedStatement(sql: "SELECT id, topic, payload, qos, retain FROM outbox WHERE id >= ? ORDER BY id LIMIT ?")
-        return try Row.fetchAll(statement, arguments: [id, limit]).map { row in
-            OutboxMessage(id: row[0], topic: row[1], payload: row[2], qos: row[3], retain: row[4])
+    /// A lane's messages not yet acknowledged, oldest first, from id `from` on (a relay that kept only part of its
+    /// backlog in memory reads the rest from where it left off). One index range: the cost does not depend on how
+    /// many rows other lanes hold.
+    public static func pending(_ db: Database, lane: String = "", from id: Int64 = 0, limit: Int = 10_000) throws -> [OutboxMessage] {
+        let statement = try db.cachedStatement(sql: """
+            SELECT id, topic, payload, qos, retain FROM outbox WHERE lane = ? AND id >= ? ORDER BY id LIMIT ?
+            """)
+        return try Row.fetchAll(statement, arguments: [lane, id, limit]).map { row in
+            OutboxMessage(id: row[0], topic: row[1], payload: row[2], qos: row[3], retain: row[4], lane: lane)
         }
+    }
+
+    /// The lanes that have rows (at start, to read back what the last run left).
+    public static func lanes(_ db: Database) throws -> [String] {
+        // Walks the lane index by jumping from one lane to the next, not through every row.
+        var lanes: [String] = []
+        var next = try String.fetchOne(db, sql: "SELECT MIN(lane) FROM outbox")
+        while let lane = next {
+            lanes.append(lane)
+            next = try String.fetchOne(db, sql: "SELECT MIN(lane) FROM outbox WHERE lane > ?", arguments: [lane])
+        }
+        return lanes
+    }
+
+    /// Rows waiting in one lane (for the held counts in /metrics; an index-only count).
+    public static func count(_ db: Database, lane: String) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox WHERE lane = ?"), arguments: [lane]) ?? 0
     }
 
     public static func remove(_ db: Database, ids: [Int64]) throws {

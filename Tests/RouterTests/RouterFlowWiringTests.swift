@@ -47,7 +47,7 @@ func routerFlowOverTheBus() async throws {
     let directory = temporaryDirectory("router-flow")
     let broker = try MosquittoBroker()
     let config = try TestConfig.write(flowConfig, in: directory)
-    let recorder = try BusRecorder(broker: broker, topics: ["alerting/dispatch/#", "alerting/inbox/#", "test/replies/#"])
+    let recorder = try BusRecorder(broker: broker, topics: ["alerting/dispatch/#", "alerting/inbox/#", "test/replies/#"], consuming: BusRecorder.everyChannel)
     let publisher = try BusPublisher(broker: broker)
     let router = InProcessService(runtime: try RouterService.makeRuntime(
         options: try InProcessService.options(config: config, dataDir: directory.appendingPathComponent("router"), broker: broker))) {

@@ -27,7 +27,7 @@ func routerDispatchesAndAuditsOverTheBus() async throws {
                     url: http://127.0.0.1:9/globex
         """
     let config = try TestConfig.write(TestConfig.singleWebhook(receiverURL: "http://127.0.0.1:9", extraTenants: globex), in: directory)
-    let recorder = try BusRecorder(broker: broker, topics: ["alerting/dispatch/#"])
+    let recorder = try BusRecorder(broker: broker, topics: ["alerting/dispatch/#"], consuming: BusRecorder.everyChannel)
     let publisher = try BusPublisher(broker: broker)
     let router = InProcessService(runtime: try RouterService.makeRuntime(
         options: try InProcessService.options(config: config, dataDir: directory.appendingPathComponent("router"), broker: broker))) {

@@ -32,7 +32,7 @@ func noDispatchCrossesTenants() async throws {
         \(tenant("acme"))
         \(tenant("globex"))
         """, in: directory)
-    let recorder = try BusRecorder(broker: broker, topics: ["alerting/dispatch/#"])
+    let recorder = try BusRecorder(broker: broker, topics: ["alerting/dispatch/#"], consuming: BusRecorder.everyChannel)
     let publisher = try BusPublisher(broker: broker)
     let router = InProcessService(runtime: try RouterService.makeRuntime(
         options: try InProcessService.options(config: config, dataDir: directory.appendingPathComponent("router"), broker: broker))) {

@@ -38,6 +38,12 @@ final class PipelineService: @unchecked Sendable {
 
     var isRunning: Bool { lock.withLock { process }?.isRunning ?? false }
 
+    /// The running child's pid (for /proc readings).
+    var pid: pid_t? { lock.withLock { process }?.pid }
+
+    /// SIGSTOP / SIGCONT: a service frozen in place, its connection open but silent.
+    func signal(_ signal: Int32) { lock.withLock { process }?.signal(signal) }
+
     /// kill -9: no flush, no `offline`.
     func kill() { lock.withLock { process }?.stop(signal: SIGKILL, timeout: 10) }
 

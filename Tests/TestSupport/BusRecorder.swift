@@ -8,9 +8,22 @@ public final class BusRecorder: MQTTSink, @unchecked Sendable {
     private let lock = NSLock()
     private var received: [MQTTMessage] = []
 
-    public init(broker: MosquittoBroker, topics: [String], clientID: String = "recorder-\(UUID().uuidString.prefix(8))") throws {
+    /// The channels a test consumes in a gateway's place, as every gateway does: announced on
+    /// `alerting/consumers/{clientID}` with "online" on `alerting/status/{clientID}` and answered on each roll call
+    /// (docs/mqtt.md, "Channel consumers"). Without them the router holds those channels' dispatches.
+    public static let everyChannel = ["webhook", "slack", "email", "sms", "whatsapp", "push"]
+
+    /// - Parameter consuming: channels this recorder consumes in a gateway's place (their dispatches reach it only then).
+    public init(broker: MosquittoBroker, topics: [String], clientID: String = "recorder-\(UUID().uuidString.prefix(8))",
+                consuming: [String] = []) throws {
         var settings = try MQTTSettings.parse(url: broker.url, clientID: clientID)
         settings.cleanSession = true
+        if !consuming.isEmpty {
+            settings.statusTopic = "alerting/status/\(clientID)"
+            settings.presence = MQTTPresence(
+                rollCallTopic: "alerting/roll-call", announcementTopic: "alerting/consumers/\(clientID)",
+                announcement: Data(#"{"service":"\#(clientID)","channels":[\#(consuming.map { "\"\($0)\"" }.joined(separator: ","))]}"#.utf8))
+        }
         var logger = Logger(label: "test.recorder")
         logger.logLevel = .warning
         client = MQTTClient(settings: settings, subscriptions: topics, logger: logger)
