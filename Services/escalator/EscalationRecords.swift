@@ -36,6 +36,14 @@ public enum EscalationRecords {
                 CREATE INDEX attention_log_alert ON attention_log(alert_id, id);
                 """)
         },
+        Migration("0102_escalations_resolved") { db in
+            // When a state was resolved, for pruning; states resolved before this column existed count from now.
+            try db.execute(sql: """
+                ALTER TABLE escalation_alerts ADD COLUMN resolved_at REAL;
+                UPDATE escalation_alerts SET resolved_at = CAST(strftime('%s', 'now') AS REAL) WHERE status = 'resolved';
+                CREATE INDEX escalation_alerts_resolved ON escalation_alerts(resolved_at) WHERE resolved_at IS NOT NULL;
+                """)
+        },
     ]
 
     /// The state stored in the row; the timers live in their own table. Read and written on every event, so
@@ -61,10 +69,13 @@ public enum EscalationRecords {
     public static func save(_ db: Database, _ state: AlertEscalation, previous: [EscalationTimer]) throws {
         let stored = StoredState(alert: state.alert, status: state.status, level: state.level, deadlineLevel: state.deadlineLevel)
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO escalation_alerts (alert_id, tenant, status, level, state) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT(alert_id) DO UPDATE SET status = excluded.status, level = excluded.level, state = excluded.state
+            INSERT INTO escalation_alerts (alert_id, tenant, status, level, state, resolved_at) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT(alert_id) DO UPDATE SET status = excluded.status, level = excluded.level, state = excluded.state,
+                resolved_at = excluded.resolved_at
             """)
-        try statement.execute(arguments: [state.alert.id, state.alert.tenant, state.status.rawValue, state.level, try JSONCoding.encode(stored)])
+        let resolvedAt = state.status == .resolved ? (state.alert.resolvedAt ?? state.alert.updatedAt).timeIntervalSince1970 : nil
+        try statement.execute(arguments: [state.alert.id, state.alert.tenant, state.status.rawValue, state.level, try JSONCoding.encode(stored),
+                                          resolvedAt])
         let kept = Set(state.timers)
         let delete = try db.cachedStatement(sql: "DELETE FROM escalation_timers WHERE alert_id = ? AND key = ?")
         for timer in previous where !kept.contains(timer) {
@@ -132,6 +143,30 @@ public enum EscalationRecords {
     public static func attentionLog(_ db: Database, alertID: String) throws -> [AttentionEntry] {
         let statement = try db.cachedStatement(sql: "SELECT entry FROM attention_log WHERE alert_id = ? ORDER BY id")
         return try Data.fetchAll(statement, arguments: [alertID]).map { try JSONCoding.decode(AttentionEntry.self, from: $0) }
+    }
+
+    // MARK: pruning
+
+    /// Deletes up to `limit` rows of alerts resolved before `before`: each one's attention log, timers and state,
+    /// earliest resolution first. An alert whose log did not fit keeps its state until the next call; open,
+    /// acknowledged and expired alerts (still open at ingest) always stay. Returns how many rows went.
+    public static func pruneResolved(_ db: Database, before: Date, limit: Int) throws -> Int {
+        let alerts = try String.fetchAll(db.cachedStatement(sql: """
+            SELECT alert_id FROM escalation_alerts WHERE resolved_at IS NOT NULL AND resolved_at < ? ORDER BY resolved_at LIMIT ?
+            """), arguments: [before.timeIntervalSince1970, limit])
+        var budget = limit
+        for alertID in alerts {
+            try db.cachedStatement(sql: """
+                DELETE FROM attention_log WHERE id IN (SELECT id FROM attention_log WHERE alert_id = ? ORDER BY id LIMIT ?)
+                """).execute(arguments: [alertID, budget])
+            budget -= db.changesCount
+            if budget == 0 { break }
+            try db.cachedStatement(sql: "DELETE FROM escalation_timers WHERE alert_id = ?").execute(arguments: [alertID])
+            try db.cachedStatement(sql: "DELETE FROM escalation_alerts WHERE alert_id = ?").execute(arguments: [alertID])
+            budget -= 1
+            if budget <= 0 { break }
+        }
+        return limit - max(budget, 0)
     }
 
     // MARK: benchmark

@@ -37,6 +37,13 @@ public enum EscalatorService {
         let book = book(runtime, rules: rules)
         let loop = TimerLoop(book: book, clock: clock, relay: runtime.relay, health: runtime.health, logger: runtime.logger)
         let processor = EscalationProcessor(book: book, clock: clock, topics: runtime.topics) { [weak loop] due in loop?.wake(for: due) }
-        try await runtime.run(processor: processor, services: [loop], installSignalHandlers: installSignalHandlers)
+        let pruner = HistoryPruner(store: runtime.store, relay: nil, logger: runtime.logger, steps: [
+            .rows("resolved alerts' escalations and attention log") { db, before, limit in
+                try EscalationRecords.pruneResolved(db, before: before, limit: limit)
+            },
+        ])
+        let config = runtime.config
+        try await runtime.run(processor: processor, services: [loop, pruner.periodic { config.current.retention.keepFor.seconds }],
+                              installSignalHandlers: installSignalHandlers)
     }
 }

@@ -26,6 +26,12 @@ public enum AlertRecords {
                 CREATE INDEX alerts_resolved_retained ON alerts(updated_at) WHERE status = 'resolved' AND retained_cleared = 0;
                 """)
         },
+        Migration("0103_alerts_prunable") { db in
+            // Resolved alerts whose retained state is gone, in the order they were last updated: what pruning walks.
+            try db.execute(sql: """
+                CREATE INDEX alerts_resolved_cleared ON alerts(updated_at) WHERE status = 'resolved' AND retained_cleared = 1;
+                """)
+        },
     ]
 
     /// The open (triggered or acknowledged) alert with this dedup key, if any.
@@ -62,6 +68,16 @@ public enum AlertRecords {
 
     public static func markRetainedCleared(_ db: Database, id: String) throws {
         try db.cachedStatement(sql: "UPDATE alerts SET retained_cleared = 1 WHERE id = ?").execute(arguments: [id])
+    }
+
+    /// Deletes up to `limit` resolved alerts last updated before `before` whose retained state was cleared (an alert
+    /// still retained on the broker stays until the sweeper clears it); open and acknowledged alerts always stay.
+    public static func pruneResolved(_ db: Database, before: Date, limit: Int) throws -> Int {
+        try db.cachedStatement(sql: """
+            DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE status = 'resolved' AND retained_cleared = 1 AND updated_at < ?
+                ORDER BY updated_at LIMIT ?)
+            """).execute(arguments: [before.timeIntervalSince1970, limit])
+        return db.changesCount
     }
 
     public static func count(_ db: Database, status: AlertStatus? = nil) throws -> Int {

@@ -32,6 +32,11 @@ public enum IngestService {
         let processor = IngestProcessor(config: runtime.config, topics: runtime.topics, logger: runtime.logger)
         let sweeper = RetainedStateSweeper(store: runtime.store, relay: runtime.relay, topics: runtime.topics, logger: runtime.logger)
         let sweeping = PeriodicTask(every: RetainedStateSweeper.interval) { sweeper.sweepOnce(now: Date()) }
-        try await runtime.run(processor: processor, services: [sweeping], installSignalHandlers: installSignalHandlers)
+        let pruner = HistoryPruner(store: runtime.store, relay: nil, logger: runtime.logger, steps: [
+            .rows("resolved alerts") { db, before, limit in try AlertRecords.pruneResolved(db, before: before, limit: limit) },
+        ])
+        let config = runtime.config
+        try await runtime.run(processor: processor, services: [sweeping, pruner.periodic { config.current.retention.keepFor.seconds }],
+                              installSignalHandlers: installSignalHandlers)
     }
 }

@@ -9,7 +9,8 @@ import Store
 /// sees the current alerts at once. Resolved alerts stay there for `retention` (a day: long enough for anyone
 /// looking at what just happened); after that an empty retained message removes them from the broker, whose
 /// memory and snapshot (written every 10 s) otherwise grew with every alert ever raised. The alert row itself
-/// stays in ingest's table. A later acknowledge or resolve of the same alert publishes its state again.
+/// stays in ingest's table until `retention.keep_for` has passed (`HistoryPruner`, which takes only rows cleared
+/// here). A later acknowledge or resolve of the same alert publishes its state again.
 public struct RetainedStateSweeper: Sendable {
     public static let retention: TimeInterval = 24 * 3600
     let store: Store

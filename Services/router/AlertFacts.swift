@@ -22,13 +22,18 @@ public enum AlertFacts {
                 CREATE INDEX router_alerts_time ON router_alerts(tenant, created_at);
                 """)
         },
+        Migration("0207_router_alerts_resolved") { db in
+            // Resolved alerts in resolution order: what history pruning walks.
+            try db.execute(sql: "CREATE INDEX router_alerts_resolved ON router_alerts(resolved_at) WHERE resolved_at IS NOT NULL")
+        },
     ]
 
     /// Keeps the latest alert state and the first acknowledge/resolve times.
     public static func record(_ db: Database, event: AlertEvent, at now: Date) throws {
         let alert = event.alert
         let acknowledged: Double? = event.kind == .acknowledged ? (alert.acknowledgedAt ?? now).timeIntervalSince1970 : nil
-        let resolved: Double? = event.kind == .resolved ? (alert.resolvedAt ?? now).timeIntervalSince1970 : nil
+        // A later event of a resolved alert (a note) carries its resolution too: the row must not look open again.
+        let resolved: Double? = event.kind == .resolved || alert.status == .resolved ? (alert.resolvedAt ?? now).timeIntervalSince1970 : nil
         let escalated = event.kind == .escalated ? 1 : 0
         try db.cachedStatement(sql: """
             INSERT INTO router_alerts (tenant, alert_id, alert, created_at, acknowledged_at, resolved_at, escalations)
@@ -67,5 +72,16 @@ public enum AlertFacts {
             return Times(createdAt: Date(timeIntervalSince1970: row["created_at"]),
                          acknowledgedAt: acknowledged.map(Date.init(timeIntervalSince1970:)), escalations: row["escalations"])
         }
+    }
+
+    /// Alerts resolved before `before`, earliest first: their history can go.
+    public static func resolved(_ db: Database, before: Date, limit: Int) throws -> [(tenant: String, alertId: String)] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT tenant, alert_id FROM router_alerts WHERE resolved_at IS NOT NULL AND resolved_at < ? ORDER BY resolved_at LIMIT ?
+            """), arguments: [before.timeIntervalSince1970, limit]).map { (tenant: $0[0], alertId: $0[1]) }
+    }
+
+    public static func delete(_ db: Database, tenant: String, alertId: String) throws {
+        try db.cachedStatement(sql: "DELETE FROM router_alerts WHERE tenant = ? AND alert_id = ?").execute(arguments: [tenant, alertId])
     }
 }

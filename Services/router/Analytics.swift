@@ -1,4 +1,6 @@
 // Analytics per tenant and window from the audit log: ack rate, time to acknowledge, escalation rate, channels.
+// History is pruned after the retention, so a window reaching further back is answered for the part still kept,
+// and the answer says so (`from`, `truncated`).
 import Config
 import Contracts
 import Foundation
@@ -30,8 +32,12 @@ public struct AnalyticsReport: EnvelopePayload {
     public static let eventType = "alerting.analytics"
 
     public var tenant: String
+    /// Start of the period the figures cover: `to` minus the window, or the retention horizon when the window
+    /// reaches past it.
     public var from: Date
     public var to: Date
+    /// True when the window asked for reaches past the retention: the figures cover [from, to) only.
+    public var truncated: Bool
     public var correlationId: String?
     public var alerts: Int
     public var acknowledged: Int
@@ -47,7 +53,7 @@ public struct AnalyticsReport: EnvelopePayload {
     public var failedByChannel: [String: Int]
 
     enum CodingKeys: String, CodingKey {
-        case tenant, from, to, alerts, acknowledged, escalated, channels
+        case tenant, from, to, truncated, alerts, acknowledged, escalated, channels
         case correlationId = "correlation_id"
         case ackRate = "ack_rate"
         case medianSecondsToAck = "median_seconds_to_ack"
@@ -60,8 +66,12 @@ public struct AnalyticsReport: EnvelopePayload {
 public enum Analytics {
     public static let defaultWindow = ConfigDuration.hours(24)
 
-    public static func report(_ db: Database, tenant: String, window: ConfigDuration, now: Date, correlationId: String? = nil) throws -> AnalyticsReport {
-        let from = now.addingTimeInterval(-window.seconds)
+    /// - Parameter keptFor: the retention: alerts created since `now - keptFor` are all still there (facts and
+    ///   dispatches go `keptFor` after an alert's resolution), older ones maybe not.
+    public static func report(_ db: Database, tenant: String, window: ConfigDuration, now: Date, keptFor: ConfigDuration = RetentionConfig().keepFor,
+                              correlationId: String? = nil) throws -> AnalyticsReport {
+        let truncated = window > keptFor
+        let from = now.addingTimeInterval(-min(window, keptFor).seconds)
         let alerts = try AlertFacts.times(db, tenant: tenant, from: from, to: now)
         let toAck = alerts.compactMap { fact in fact.acknowledgedAt.map { $0.timeIntervalSince(fact.createdAt) } }.sorted()
         let escalated = alerts.filter { $0.escalations > 0 }.count
@@ -74,7 +84,7 @@ public enum Analytics {
             if status == DispatchRecords.undeliverable || status == "failed" || status == "bounced" { failed[channel, default: 0] += count }
             if status != DispatchRecords.undeliverable { channels[channel, default: 0] += count }
         }
-        return AnalyticsReport(tenant: tenant, from: from, to: now, correlationId: correlationId, alerts: alerts.count,
+        return AnalyticsReport(tenant: tenant, from: from, to: now, truncated: truncated, correlationId: correlationId, alerts: alerts.count,
                                acknowledged: toAck.count, ackRate: alerts.isEmpty ? 0 : Double(toAck.count) / Double(alerts.count),
                                medianSecondsToAck: percentile(toAck, 0.5), p90SecondsToAck: percentile(toAck, 0.9),
                                escalated: escalated, escalationRate: alerts.isEmpty ? 0 : Double(escalated) / Double(alerts.count),

@@ -42,6 +42,14 @@ public enum DispatchRecords {
                 CREATE INDEX dispatches_channel ON dispatches(tenant, channel, created_at);
                 """)
         },
+        Migration("0206_dispatches_alert_time") { db in
+            // An alert's dispatches in the order they were made straight from the index (updates read them on every
+            // acknowledge and resolve), instead of sorting them each time.
+            try db.execute(sql: """
+                DROP INDEX dispatches_alert;
+                CREATE INDEX dispatches_alert ON dispatches(tenant, alert_id, created_at);
+                """)
+        },
     ]
 
     /// Statuses of the audit log: the receipt statuses, plus `pending` (published, no receipt yet) and
@@ -158,16 +166,18 @@ public enum DispatchRecords {
     /// The first notifications of an alert that reached (or may have reached) someone, with their requests:
     /// the people and channels a later acknowledge/resolve/escalate updates.
     public static func notified(_ db: Database, tenant: String, alertId: String) throws -> [(Row, DispatchRequest)] {
-        let rows = try GRDB.Row.fetchAll(db, sql: """
-            SELECT * FROM dispatches WHERE tenant = ? AND alert_id = ? AND kind = 'notify' AND request IS NOT NULL
-                AND status NOT IN ('failed', 'bounced', 'undeliverable') AND COALESCE(origin, '') != 'service'
-            ORDER BY created_at, rowid
-            """, arguments: [tenant, alertId])
+        let rows = try GRDB.Row.fetchAll(db.cachedStatement(sql: notifiedSQL), arguments: [tenant, alertId])
         return rows.compactMap { row in
             guard let data: Data = row["request"], let request = storedRequest(data) else { return nil }
             return (Row(row), request)
         }
     }
+
+    static let notifiedSQL = """
+        SELECT * FROM dispatches WHERE tenant = ? AND alert_id = ? AND kind = 'notify' AND request IS NOT NULL
+            AND status NOT IN ('failed', 'bounced', 'undeliverable') AND COALESCE(origin, '') != 'service'
+        ORDER BY created_at, rowid
+        """
 
     public static func forAlert(_ db: Database, tenant: String, alertId: String) throws -> [Row] {
         try Row.fetch(db, sql: "SELECT * FROM dispatches WHERE tenant = ? AND alert_id = ? ORDER BY created_at, rowid", arguments: [tenant, alertId])
@@ -186,6 +196,14 @@ public enum DispatchRecords {
         sql += " ORDER BY created_at, rowid LIMIT ?"
         arguments.append(limit)
         return try Row.fetch(db, sql: sql, arguments: StatementArguments(arguments))
+    }
+
+    /// Deletes up to `limit` of an alert's dispatches; returns how many.
+    public static func delete(_ db: Database, tenant: String, alertId: String, limit: Int) throws -> Int {
+        try db.cachedStatement(sql: """
+            DELETE FROM dispatches WHERE rowid IN (SELECT rowid FROM dispatches WHERE tenant = ? AND alert_id = ? LIMIT ?)
+            """).execute(arguments: [tenant, alertId, limit])
+        return db.changesCount
     }
 
     public static func all(_ db: Database) throws -> [Row] {

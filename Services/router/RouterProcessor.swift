@@ -279,7 +279,8 @@ public struct RouterProcessor: MessageProcessor {
             return
         }
         let window = request.window.flatMap(ConfigDuration.init(parsing:)).flatMap { $0.seconds > 0 ? $0 : nil } ?? Analytics.defaultWindow
-        let report = try Analytics.report(context.db, tenant: topicTenant, window: window, now: context.now, correlationId: request.correlationId)
+        let report = try Analytics.report(context.db, tenant: topicTenant, window: window, now: context.now,
+                                          keptFor: config.current.retention.keepFor, correlationId: request.correlationId)
         try context.publish(Envelope(source: context.source, tenant: topicTenant, time: context.now, data: report), topic: request.replyTo)
     }
 }

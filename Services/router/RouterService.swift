@@ -29,6 +29,10 @@ public enum RouterService {
 
     public static func run(_ runtime: ServiceRuntime, installSignalHandlers: Bool = true) async throws {
         let processor = RouterProcessor(config: runtime.config, topics: runtime.topics, logger: runtime.logger)
-        try await runtime.run(processor: processor, installSignalHandlers: installSignalHandlers)
+        let config = runtime.config
+        let pruner = HistoryPruner(store: runtime.store, relay: runtime.relay, logger: runtime.logger,
+                                   steps: RouterHistory.steps(config: config, topics: runtime.topics, source: runtime.source))
+        try await runtime.run(processor: processor, services: [pruner.periodic { config.current.retention.keepFor.seconds }],
+                              installSignalHandlers: installSignalHandlers)
     }
 }

@@ -2,6 +2,7 @@
 import Contracts
 import Foundation
 import GRDB
+import ServiceKit
 import Store
 
 public struct DeliveryJob: Sendable, Equatable {
@@ -30,7 +31,26 @@ public enum DeliveryRecords {
                 CREATE INDEX deliveries_pending ON deliveries(status) WHERE status = 'pending';
                 """)
         },
+        Migration("0302_deliveries_finished") { db in
+            // Finished deliveries in the order they finished: what pruning walks.
+            try db.execute(sql: "CREATE INDEX deliveries_finished ON deliveries(finished_at) WHERE status <> 'pending'")
+        },
     ]
+
+    /// How long finished deliveries are kept: the retention, but never less than the time a dispatch can be delivered
+    /// again by the broker, because the row is how the gateway knows it sent one already.
+    public static func keptFor(retention: TimeInterval) -> TimeInterval {
+        max(retention, HistoryPruner.redeliveryWindow)
+    }
+
+    /// Deletes up to `limit` deliveries finished before `before`, earliest first; pending ones always stay.
+    public static func pruneFinished(_ db: Database, before: Date, limit: Int) throws -> Int {
+        try db.cachedStatement(sql: """
+            DELETE FROM deliveries WHERE dispatch_id IN (SELECT dispatch_id FROM deliveries WHERE status <> 'pending' AND finished_at < ?
+                ORDER BY finished_at LIMIT ?)
+            """).execute(arguments: [before.timeIntervalSince1970, limit])
+        return db.changesCount
+    }
 
     /// Stores a new job with `envelope`, the dispatch exactly as it arrived (not encoded again); nil when this dispatch
     /// id is stored already: the primary key is the gateway's record of dispatches seen, so it needs no inbox row.

@@ -26,6 +26,11 @@ public enum WebhookGatewayService {
         let workers = DeliveryWorkers(runtime: runtime, delivery: delivery, threads: threads, memoryLimit: memoryLimit)
         try workers.loadPending()
         let processor = WebhookGatewayProcessor(topics: runtime.topics, logger: runtime.logger) { workers.accept($0) }
-        try await runtime.run(processor: processor, services: [workers], installSignalHandlers: installSignalHandlers)
+        let pruner = HistoryPruner(store: runtime.store, relay: nil, logger: runtime.logger, steps: [
+            .rows("finished deliveries") { db, before, limit in try DeliveryRecords.pruneFinished(db, before: before, limit: limit) },
+        ])
+        let config = runtime.config
+        let pruning = pruner.periodic { DeliveryRecords.keptFor(retention: config.current.retention.keepFor.seconds) }
+        try await runtime.run(processor: processor, services: [workers, pruning], installSignalHandlers: installSignalHandlers)
     }
 }

@@ -1,14 +1,15 @@
-// The whole configuration file: broker, limits, HTTP, providers and tenants.
+// The whole configuration file: broker, limits, HTTP, providers, retention and tenants.
 
 public struct AlertingConfig: Sendable, Equatable, Codable {
     public var broker: BrokerConfig
     public var limits: LimitsConfig
     public var http: HTTPConfig
     public var channels: ChannelsConfig
+    public var retention: RetentionConfig
     public var tenants: [Tenant]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case broker, limits, http, channels, tenants
+        case broker, limits, http, channels, retention, tenants
     }
 
     public init(from decoder: any Decoder) throws {
@@ -17,6 +18,7 @@ public struct AlertingConfig: Sendable, Equatable, Codable {
         limits = try r.value(.limits, default: LimitsConfig())
         http = try r.value(.http, default: HTTPConfig())
         channels = try r.value(.channels, default: ChannelsConfig())
+        retention = try r.value(.retention, default: RetentionConfig())
         tenants = try r.list(.tenants, default: [])
     }
 

@@ -34,6 +34,9 @@ struct ConfigValidator {
         }
         checkHTTP()
         checkChannels()
+        if config.retention.keepFor < RetentionConfig.minimum {
+            fail("retention.keep_for", "must be at least \(RetentionConfig.minimum) (a resolved alert's retained state is cleared after a day)")
+        }
         checkTenants()
         return errors
     }

@@ -37,6 +37,7 @@ import Yams
         #expect(config.channels.twilio?.fallbackToSMS == true)
         #expect(config.channels.email?.from == "Alerts <alerts@example.test>")
         #expect(config.channels.inApp.keepLatest == 10)
+        #expect(config.retention.keepFor == .days(30), "history is kept 30 days unless the file says otherwise")
         #expect(config.channels.push?.ntfyURL == "https://ntfy.example.test")
         #expect(config.tenants.map(\.id) == ["acme", "globex"])
     }

@@ -24,6 +24,13 @@ struct BrokenRule: Sendable, CustomTestStringConvertible {
         #expect(Fixtures.errors(Fixtures.base) == [])
     }
 
+    @Test func retentionIsWrittenAsADuration() throws {
+        let yaml = Fixtures.base(replacing: [("limits:", "retention: {keep_for: 90d}\nlimits:")])
+        #expect(Fixtures.errors(yaml) == [])
+        #expect(Fixtures.errors(Fixtures.base(replacing: [("limits:", "retention: {keep_for: soon}\nlimits:")])).map(\.path) == ["retention.keep_for"])
+        #expect(Fixtures.errors(Fixtures.base(replacing: [("limits:", "retention: {keep: 30d}\nlimits:")])).map(\.path) == ["retention.keep"])
+    }
+
     static let rules: [BrokenRule] = [
         // Incident targeting that can reach nobody, with no admin to fall back to.
         .init("targeting notifies nobody", [("priority_users: [ben]", "priority_users: []"), ("owners: [ann]", "owners: []"),
@@ -101,6 +108,8 @@ struct BrokenRule: Sendable, CustomTestStringConvertible {
               "tenants[0].escalation_policies[0].steps", "a policy needs at least one step"),
         .init("top escalation without top roles", [("top_roles: [admin]", "top_roles: []"), ("escalate_to_role: lead", "escalate_to_role: lead\n        escalate_to_top_after: 2h")],
               "tenants[0].routes[0].escalate_to_top_after", "the tenant has no top_roles"),
+        .init("retention too short", [("limits:", "retention: {keep_for: 12h}\nlimits:")], "retention.keep_for", "must be at least 1d"),
+        .init("retention negative", [("limits:", "retention: {keep_for: -30d}\nlimits:")], "retention.keep_for", "must be at least 1d"),
         .init("broker url not mqtt", [("limits:", "broker: {url: \"http://127.0.0.1\"}\nlimits:")], "broker.url", "is not an mqtt:// or mqtts:// URL"),
         .init("topic root with wildcard", [("limits:", "broker: {topic_root: \"a/#\"}\nlimits:")], "broker.topic_root", "is not a usable topic root"),
         .init("user id with slash", [("- id: cat", "- id: c/at")], "tenants[0].users[2].id", "cannot be a user id"),

@@ -133,6 +133,7 @@ func routerFlowOverTheBus() async throws {
     try await publisher.flush()
     try await recorder.wait { $0.contains { $0.topic == "test/replies/1" } }
     let report = try Envelope<AnalyticsReport>.decode(try #require(recorder.messages(on: "test/replies/1").first).payload).data
+    #expect(!report.truncated, "an hour is well within the retention")
     #expect(report.correlationId == "q1" && report.alerts == 2 && report.acknowledged == 1 && report.ackRate == 0.5)
     #expect(report.medianSecondsToAck.map { abs($0 - 90) < 1 } == true)
     #expect(report.escalated == 1 && report.escalationRate == 0.5)
