@@ -97,4 +97,53 @@ import TestSupport
                 || metrics.body.contains(#"alerting_dispatches_held{service="router",channel="slack"}"#))
         #expect(largestRSS > 0 && largestRSS < 256, "the router's memory stays bounded with \(held) held rows")
     }
+
+    /// An operator's `mosquitto_sub -t 'alerting/#'` during a broker restart while the webhook gateway is frozen (its
+    /// shared subscription is gone with the restart, its retained "online" is not): the router holds the webhook
+    /// dispatches until the gateway itself answers again, so the wildcard subscriber takes none of them.
+    @Test(.timeLimit(.minutes(3)))
+    func aWildcardSubscriberTakesNothingAcrossABrokerRestart() async throws {
+        let pipeline = try await ProcessPipeline("isolation-wildcard")
+        try await pipeline.start()
+        let operatorTap = try BusRecorder(broker: pipeline.broker, topics: ["alerting/#"])
+        let publisher = try BusPublisher(broker: pipeline.broker)
+        for index in 0..<20 { publisher.publish("alerting/in/acme/plc-1", SystemHarness.alert(index)) }
+        try await publisher.flush()
+        try await pipeline.waitForDistinctAlerts(20, timeout: 30)
+
+        let gateway = pipeline["webhook-gateway"]
+        gateway.signal(SIGSTOP)
+        let seen = pipeline.status.messages.count
+        try await onOwnThread { try pipeline.broker.restart() }
+        for service in ["ingest", "router"] {
+            try await pipeline.status.wait(timeout: 30, "\(service) online again") { messages in
+                messages.dropFirst(seen).contains { $0.topic == "alerting/status/\(service)" && $0.payload.elementsEqual("online".utf8) }
+            }
+        }
+        for index in 20..<40 { publisher.publish("alerting/in/acme/plc-1", SystemHarness.alert(index)) }
+        try await publisher.flush()
+        // The router has made the 20 dispatches: they wait in its webhook lane.
+        let router = pipeline["router"]
+        let deadline = Date().addingTimeInterval(30)
+        while try Self.heldRows(router.databasePath, lane: "webhook") < 20 {
+            guard Date() < deadline else { throw ServiceProcessError(message: "router did not hold the dispatches:\n\(pipeline.logTails())") }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        let tappedWhileFrozen = operatorTap.messages(on: "alerting/dispatch/webhook/").count
+
+        gateway.signal(SIGCONT)
+        try await pipeline.waitForDistinctAlerts(40, timeout: 60)
+        // A barrier: one more alert after the 40 arrives after any repeat of them would have.
+        publisher.publish("alerting/in/acme/plc-1", SystemHarness.alert(40))
+        try await publisher.flush()
+        try await pipeline.waitForDistinctAlerts(41, timeout: 30)
+        await pipeline.stop()
+        operatorTap.stop()
+        publisher.stop()
+
+        let hooks = pipeline.hookRequests
+        #expect(tappedWhileFrozen == 20, "before the restart the tap saw the first 20 dispatches, after it none until the gateway was back")
+        #expect(hooks.count == 41, "every alert delivered once: \(hooks.count) requests")
+        #expect(Set(hooks.compactMap(SystemHarness.dedupKey)).count == 41)
+    }
 }
