@@ -115,7 +115,7 @@ let package = Package(
         ], path: "Tests/TestSupport"),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "Harness"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "TestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "TestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TestSupport"]),

@@ -114,3 +114,28 @@ import Testing
     #expect(!handed.withLock { $0 }.dropFirst(2).contains(1), "item 1 was handed on twice: \(handed.withLock { $0 })")
     #expect(Set(handed.withLock { $0 }) == [1, 2, 3, 4])
 }
+
+@Test func aPausedBacklogLeavesOffersInTheTableAndResumesInOrder() {
+    let table = Mutex<[Int64]>([])
+    let handed = Mutex<[Int64]>([])
+    let backlog = BoundedBacklog<Int64>(
+        limit: 3,
+        read: { from, limit in table.withLock { Array($0.filter { $0 >= from }.prefix(limit)) } },
+        id: { $0 }, handOn: { items in handed.withLock { $0 += items } }, paused: true)
+    func commit(_ ids: [Int64]) { table.withLock { $0 += ids }; backlog.offer(ids) }
+    func finish(_ ids: [Int64]) { table.withLock { rows in rows.removeAll { ids.contains($0) } }; backlog.finished(ids) }
+
+    commit([1, 2])
+    backlog.startFromTable()                       // a restart while held reads nothing either
+    #expect(handed.withLock { $0 }.isEmpty && backlog.isPaused && backlog.isSpilled)
+    backlog.resume()
+    #expect(handed.withLock { $0 } == [1, 2])
+    backlog.pause()
+    commit([3, 4, 5])
+    finish([1, 2])                                 // room again, but held: nothing read
+    #expect(handed.withLock { $0 } == [1, 2] && backlog.inMemory == 0)
+    backlog.resume()
+    #expect(handed.withLock { $0 } == [1, 2, 3, 4, 5])
+    backlog.resume()                               // idempotent
+    #expect(handed.withLock { $0 } == [1, 2, 3, 4, 5])
+}

@@ -108,3 +108,59 @@ private func watchInClient(_ relay: OutboxRelay, until done: @escaping @Sendable
     #expect(await watcher.value <= 100)
     #expect(recorder.messages.map { String(decoding: $0.payload, as: UTF8.self) } == (0..<3000).map { "left-\($0)" })
 }
+
+/// A held lane (a channel nobody consumes) keeps its rows in the table across a restart of the relay, while the other
+/// lanes go on; released, its rows go out in order.
+@Test func aHeldLaneWaitsInTheTableAcrossARestartWhileOtherLanesGoOn() async throws {
+    let broker = try MosquittoBroker()
+    defer { broker.stop() }
+    let recorder = try BusRecorder(broker: broker, topics: ["alerting/dispatch/#"])
+    defer { recorder.stop() }
+    let path = temporaryDirectory("relay-lanes").appendingPathComponent("relay.sqlite").path
+    let lane: @Sendable (String) -> String = { $0.hasPrefix("alerting/dispatch/slack/") ? "slack" : ($0.hasPrefix("alerting/dispatch/webhook/") ? "webhook" : "") }
+    func relay(_ store: Store, _ client: MQTTClient) -> OutboxRelay {
+        OutboxRelay(store: store, client: client, metrics: ServiceMetrics(service: "relay-test"), logger: Logger(label: "test.relay"),
+                    laneLimit: 100, lane: lane, holdsLanes: true)
+    }
+    func commit(_ store: Store, _ topic: String, _ payloads: [String]) throws -> [OutboxMessage] {
+        try store.write { db in try payloads.map { try Outbox.enqueue(db, topic: topic, payload: Data($0.utf8), lane: lane(topic)) } }
+    }
+    do {
+        let store = try Store(path: path)
+        var settings = try MQTTSettings.parse(url: broker.url, clientID: "relay-lanes-1")
+        settings.cleanSession = true
+        let client = MQTTClient(settings: settings, subscriptions: [], logger: Logger(label: "test.relay"))
+        let sink = RelaySink()
+        client.sink = sink
+        let first = relay(store, client)
+        sink.relay.withLock { $0 = first }
+        try client.start()
+        first.release(lane: "webhook")
+        first.send(try commit(store, "alerting/dispatch/slack/acme", (0..<2500).map { "slack-\($0)" }))
+        first.send(try commit(store, "alerting/dispatch/webhook/acme", (0..<300).map { "hook-\($0)" }))
+        try await recorder.wait(timeout: 30, "300 webhook dispatches") { $0.count >= 300 }
+        #expect(recorder.messages(on: "alerting/dispatch/slack/").isEmpty)
+        #expect(first.heldLanes == ["slack"])
+        #expect(first.inClient <= 100)
+        first.flushAcknowledged()
+        client.shutdown(timeout: 5)
+        #expect(try store.read { try Outbox.count($0, lane: "slack") } == 2500)
+    }
+    // The next run: held again until released, then everything in order.
+    let store = try Store(path: path)
+    var settings = try MQTTSettings.parse(url: broker.url, clientID: "relay-lanes-2")
+    settings.cleanSession = true
+    let client = MQTTClient(settings: settings, subscriptions: [], logger: Logger(label: "test.relay"))
+    let sink = RelaySink()
+    client.sink = sink
+    let second = relay(store, client)
+    sink.relay.withLock { $0 = second }
+    try client.start()
+    defer { client.shutdown(timeout: 5) }
+    try second.republishPending()
+    #expect(second.inClient == 0)
+    second.release(lane: "slack")
+    try await recorder.wait(timeout: 60, "2,500 held slack dispatches") { $0.count >= 2800 }
+    let slack = recorder.messages(on: "alerting/dispatch/slack/").map { String(decoding: $0.payload, as: UTF8.self) }
+    #expect(slack == (0..<2500).map { "slack-\($0)" })
+}
