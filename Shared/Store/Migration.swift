@@ -12,7 +12,7 @@ public struct Migration: Sendable {
 }
 
 extension Migration {
-    /// Tables every service gets: dedup of redelivered messages and the crash-safe publish queue.
+    /// Tables every service gets: dedup of redelivered messages, the crash-safe publish queue and the dead letters.
     static let shared: [Migration] = [
         Migration("0001_inbox") { db in
             // WITHOUT ROWID: the message id is the key, so the row lives in the primary-key b-tree only.
@@ -37,5 +37,6 @@ extension Migration {
                 );
                 """)
         },
+        DeadLetters.migration,
     ]
 }
