@@ -81,6 +81,13 @@ public final class OutboxRelay: Sendable {
         if due { flushAcknowledged() }
     }
 
+    /// Loop thread: the broker refused these publishes and their rows are gone (moved to the dead letters by
+    /// `DurableConsumer.mqttRefused`); they leave the in-memory window without being deleted again.
+    public func refused(tokens: [Int64]) {
+        guard !tokens.isEmpty else { return }
+        backlog.finished(tokens)
+    }
+
     /// Deletes the acknowledged rows inside a transaction the caller is writing anyway. If that
     /// transaction rolls back the ids are lost here, the rows stay and go out again after a restart,
     /// where consumers drop them as repeats.

@@ -79,7 +79,11 @@ public final class ServiceRuntime: Sendable {
             self?.boundPort.withLock { $0 = port }
         }
         let pruner = InboxPruner(store: store, logger: logger)
-        let pruning = PeriodicTask(every: InboxPruner.interval) { pruner.pruneOnce(now: Date()) }
+        let deadLetterPruner = DeadLetterPruner(store: store, logger: logger)
+        let pruning = PeriodicTask(every: InboxPruner.interval) {
+            pruner.pruneOnce(now: Date())
+            deadLetterPruner.pruneOnce(now: Date())
+        }
         let all: [any Service] = [MQTTLoopService(client: client, shutdownTimeout: 10)] + services
             + [pruning, app]
         let group = ServiceGroup(services: all,
