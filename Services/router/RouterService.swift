@@ -1,6 +1,7 @@
 // Builds the router service from the common flags: what it subscribes to and how it processes.
 import Config
 import Contracts
+import Foundation
 import ServiceKit
 import Store
 
@@ -8,7 +9,7 @@ public enum RouterService {
     public static let name = "router"
     public static let defaultHTTPPort = 8082
 
-    public static let migrations = DispatchRecords.migrations + AlertFacts.migrations + InboxRecords.migrations
+    public static let migrations = DispatchRecords.migrations + AlertFacts.migrations + InboxRecords.migrations + ParkedSteps.migrations
 
     /// Events, escalation steps, receipts, ack commands (for inbox reads) and analytics requests of the tenants
     /// this instance owns.
@@ -29,6 +30,8 @@ public enum RouterService {
 
     public static func run(_ runtime: ServiceRuntime, installSignalHandlers: Bool = true) async throws {
         let processor = RouterProcessor(config: runtime.config, topics: runtime.topics, logger: runtime.logger)
-        try await runtime.run(processor: processor, installSignalHandlers: installSignalHandlers)
+        let pruner = ParkedStepPruner(store: runtime.store, metrics: runtime.metrics, logger: runtime.logger)
+        try await runtime.run(processor: processor, services: [PeriodicTask(every: ParkedSteps.pruneInterval) { pruner.pruneOnce(now: Date()) }],
+                              installSignalHandlers: installSignalHandlers)
     }
 }
