@@ -25,6 +25,12 @@ enum RouterMetrics {
 
     static let undeliverable = Counter(label: "router_undeliverable_total")
 
+    /// Escalation steps that came before their alert's `triggered` event: parked, applied when it came, or expired
+    /// to the dead letters after a day.
+    static let parkedSteps = Counter(label: "router_escalation_steps_parked_total")
+    static let parkedStepsApplied = Counter(label: "router_escalation_steps_unparked_total")
+    static let parkedStepsExpired = Counter(label: "router_escalation_steps_parked_expired_total")
+
     /// Analytics as Prometheus sees them: ack rate = acknowledged / triggered, escalation rate from the steps,
     /// time to acknowledge as a histogram (median and p90 by histogram_quantile).
     static func alertEvent(_ event: AlertEvent) {

@@ -74,8 +74,9 @@ public struct RouterProcessor: MessageProcessor {
         case .acknowledged, .resolved, .escalated:
             try updates(event, sourceID: envelope.id, directory: directory, context)
         case .updated, .noted:
-            return
+            break
         }
+        try applyParkedSteps(tenant: topicTenant, alertId: event.alert.id, directory: directory, context)
     }
 
     /// Seed 000: a service's own channels, independent of user preferences and never escalated.
@@ -189,10 +190,31 @@ public struct RouterProcessor: MessageProcessor {
             return
         }
         guard let alert = try AlertFacts.alert(context.db, tenant: topicTenant, alertId: step.alertId) else {
-            logger.warning("escalation step for unknown alert \(topicTenant)/\(step.alertId): no dispatch")
+            // It overtook its alert's triggered event (two publishers, two topics): applied when the event comes.
+            try ParkedSteps.park(context.db, tenant: topicTenant, alertId: step.alertId, envelopeId: envelope.id,
+                                 topic: message.topic, payload: message.payload, at: context.now)
+            RouterMetrics.parkedSteps.increment()
+            logger.notice("escalation step for alert \(topicTenant)/\(step.alertId) came before its triggered event: parked")
             return
         }
-        guard alert.tenant == topicTenant else { return refuse("an escalation step", message.topic) }
+        try applyStep(envelope, alert: alert, topic: message.topic, directory: directory, context)
+    }
+
+    /// The steps that came before this alert was known, in their order, in the event's transaction.
+    private func applyParkedSteps(tenant: String, alertId: String, directory: TenantDirectory, _ context: ProcessingContext) throws {
+        let parked = try ParkedSteps.take(context.db, tenant: tenant, alertId: alertId)
+        guard !parked.isEmpty, let alert = try AlertFacts.alert(context.db, tenant: tenant, alertId: alertId) else { return }
+        for step in parked {
+            try applyStep(Envelope<EscalationStepTaken>.decode(step.payload), alert: alert, topic: step.topic, directory: directory, context)
+            RouterMetrics.parkedStepsApplied.increment()
+        }
+    }
+
+    private func applyStep(_ envelope: Envelope<EscalationStepTaken>, alert: Alert, topic: String, directory: TenantDirectory,
+                       _ context: ProcessingContext) throws {
+        let step = envelope.data
+        let topicTenant = directory.tenant.id
+        guard alert.tenant == topicTenant else { return refuse("an escalation step", topic) }
         guard alert.isOpen else { return }
         if step.level > 0 { try AlertFacts.recordEscalation(context.db, tenant: topicTenant, alertId: alert.id) }
         let event = AlertEvent(kind: .escalated, alert: alert, by: step.by,

@@ -1,6 +1,7 @@
 // Builds the router service from the common flags: what it subscribes to and how it processes.
 import Config
 import Contracts
+import Foundation
 import ServiceKit
 import Store
 
@@ -8,7 +9,7 @@ public enum RouterService {
     public static let name = "router"
     public static let defaultHTTPPort = 8082
 
-    public static let migrations = DispatchRecords.migrations + AlertFacts.migrations + InboxRecords.migrations
+    public static let migrations = DispatchRecords.migrations + AlertFacts.migrations + InboxRecords.migrations + ParkedSteps.migrations
 
     /// Events, escalation steps, receipts, ack commands (for inbox reads) and analytics requests of the tenants
     /// this instance owns.
@@ -32,7 +33,9 @@ public enum RouterService {
         let config = runtime.config
         let pruner = HistoryPruner(store: runtime.store, relay: runtime.relay, logger: runtime.logger,
                                    steps: RouterHistory.steps(config: config, topics: runtime.topics, source: runtime.source))
-        try await runtime.run(processor: processor, services: [pruner.periodic { config.current.retention.keepFor.seconds }],
+        let parked = ParkedStepPruner(store: runtime.store, metrics: runtime.metrics, logger: runtime.logger)
+        try await runtime.run(processor: processor, services: [pruner.periodic { config.current.retention.keepFor.seconds },
+                                                               PeriodicTask(every: ParkedSteps.pruneInterval) { parked.pruneOnce(now: Date()) }],
                               installSignalHandlers: installSignalHandlers)
     }
 }

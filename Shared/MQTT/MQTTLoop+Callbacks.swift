@@ -87,9 +87,14 @@ extension MQTTLoop {
             if reason < 0x80 { subscriberFound(on: publish.topic) }
         }
         if reason >= 0x80 {
-            logger.error("MQTT broker refused a publish", metadata: [
-                "topic": "\(entry.topic)", "reason": "\(String(cString: mosquitto_reason_string(reason)))",
-            ])
+            let text = String(cString: mosquitto_reason_string(reason))
+            logger.error("MQTT broker refused a publish", metadata: ["topic": "\(entry.topic)", "reason": "\(text)"])
+            // Not a delivery: the sink keeps it as a dead letter (0x10 "no matching subscribers" is below 0x80).
+            if let token = entry.token {
+                refusedPublishes.append(MQTTRefusal(token: token, reasonCode: Int(reason), reasonText: text))
+                if entry.fromCaller { finishedCount += 1 }
+                return
+            }
         }
         if let token = entry.token { deliveredTokens.append(token) }
         if entry.fromCaller { finishedCount += 1 }

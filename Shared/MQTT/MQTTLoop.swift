@@ -63,6 +63,7 @@ final class MQTTLoop: @unchecked Sendable {
     /// mid → publish, across reconnects: with a persistent session libmosquitto resends these itself.
     var inflight: [Int32: InFlight] = [:]
     var deliveredTokens: [Int64] = []
+    var refusedPublishes: [MQTTRefusal] = []
     /// Still counted as pending (the caller's token is not reported) until a subscriber took them.
     var waitingForSubscriber = SubscriberWait()
     var finishedCount = 0
@@ -332,6 +333,11 @@ final class MQTTLoop: @unchecked Sendable {
             let tokens = deliveredTokens
             deliveredTokens = []
             sink?.mqttDelivered(tokens: tokens)
+        }
+        if !refusedPublishes.isEmpty {
+            let refusals = refusedPublishes
+            refusedPublishes = []
+            sink?.mqttRefused(refusals)
         }
         if finishedCount > 0 {
             mailbox.finished(finishedCount)

@@ -4,9 +4,12 @@ public protocol MQTTSink: AnyObject, Sendable {
     /// out only after this returns. Throwing means "not stored": none of the batch is acknowledged,
     /// the connection is dropped and the broker redelivers them.
     func mqttReceived(_ batch: [MQTTMessage]) throws
-    /// Tokens of publishes the broker has acknowledged (also those it refused with a reason code,
-    /// which are logged: retrying them could never succeed).
+    /// Tokens of publishes the broker has acknowledged with a success code.
     func mqttDelivered(tokens: [Int64])
+    /// Publishes with a token the broker refused (PUBACK reason >= 0x80: not authorized, quota exceeded,
+    /// payload format invalid…). Retrying them could never succeed; they are not reported delivered. Called
+    /// before the publishes count as finished (`MQTTClient.pendingPublishes`), in the order they were refused.
+    func mqttRefused(_ refusals: [MQTTRefusal])
     /// After each successful (re)connect and (re)subscribe.
     func mqttConnected()
     /// True while the sink holds work it defers to a quiet moment: the loop then waits at most
@@ -17,6 +20,8 @@ public protocol MQTTSink: AnyObject, Sendable {
 }
 
 extension MQTTSink {
+    /// A sink that keeps no record of refusals treats them as it always did: done with, like a delivery.
+    public func mqttRefused(_ refusals: [MQTTRefusal]) { mqttDelivered(tokens: refusals.map(\.token)) }
     public var mqttHasIdleWork: Bool { false }
     public func mqttIdle() {}
 }

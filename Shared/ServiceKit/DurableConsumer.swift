@@ -45,11 +45,12 @@ public final class DurableConsumer: MQTTSink, @unchecked Sendable {
         }
         let produced: [OutboxMessage]
         let actions: [() -> Void]
+        var deadLettered = 0
         do {
             do {
-                (produced, actions) = try commit(batch, isolatingFailures: false)
+                (produced, actions, _) = try commit(batch, isolatingFailures: false)
             } catch where !StorageFailure.isStorageFailure(error) {
-                (produced, actions) = try commit(batch, isolatingFailures: true)
+                (produced, actions, deadLettered) = try commit(batch, isolatingFailures: true)
             }
         } catch {
             health.storeFailed(String(describing: error))
@@ -60,18 +61,22 @@ public final class DurableConsumer: MQTTSink, @unchecked Sendable {
         health.storeRecovered()
         metrics.received.increment(by: batch.count)
         metrics.batches.increment()
+        if deadLettered > 0 { metrics.deadLettered(.received).increment(by: deadLettered) }
         relay.send(produced)
         for action in actions { action() }
     }
 
-    private func commit(_ batch: [MQTTMessage], isolatingFailures: Bool) throws -> ([OutboxMessage], [() -> Void]) {
+    /// Returns what the batch published, its after-commit actions and how many messages went to the dead letters.
+    private func commit(_ batch: [MQTTMessage], isolatingFailures: Bool) throws -> ([OutboxMessage], [() -> Void], Int) {
         // The rows of publishes the broker acknowledged since the last batch go in this commit; if it rolls back,
         // they wait for the next one.
         let acknowledged = relay.takeAcknowledged()
         do {
-            return try store.write { db -> ([OutboxMessage], [() -> Void]) in
+            // Durably: the PUBACKs of this batch go out once this returns, and the broker then forgets the messages.
+            return try store.writeDurably { db -> ([OutboxMessage], [() -> Void], Int) in
                 try Outbox.remove(db, ids: acknowledged)
                 let context = ProcessingContext(db: db, now: clock(), source: source, lane: relay.lane)
+                var deadLettered = 0
                 for message in batch {
                     guard isolatingFailures else {
                         try processor.process(message, context)
@@ -85,11 +90,16 @@ public final class DurableConsumer: MQTTSink, @unchecked Sendable {
                         }
                     } catch where !StorageFailure.isStorageFailure(error) {
                         context.rollBack(to: mark)
+                        // Acknowledged with the batch, so kept where an operator can find it (`SERVICE dead-letters`),
+                        // in this transaction: dropped and recorded, or neither.
+                        try DeadLetters.record(db, direction: .received, topic: message.topic, payload: message.payload,
+                                               reason: String(String(describing: error).prefix(1_000)), at: context.now)
+                        deadLettered += 1
                         metrics.poison.increment()
-                        logger.error("dropped a message on \(message.topic) that could not be processed: \(error)")
+                        logger.error("dropped a message on \(message.topic) that could not be processed, kept as a dead letter: \(error)")
                     }
                 }
-                return (context.produced, context.afterCommitActions)
+                return (context.produced, context.afterCommitActions, deadLettered)
             }
         } catch {
             relay.giveBack(acknowledged)
@@ -99,6 +109,27 @@ public final class DurableConsumer: MQTTSink, @unchecked Sendable {
 
     public func mqttDelivered(tokens: [Int64]) {
         relay.delivered(tokens: tokens)
+    }
+
+    /// The broker refused these publishes for good: each outbox row moves to the dead letters in one transaction,
+    /// instead of counting as delivered. If that write fails the rows stay and go out again at the next start.
+    public func mqttRefused(_ refusals: [MQTTRefusal]) {
+        let now = clock()
+        do {
+            let moved = try store.write { db -> Int in
+                var moved = 0
+                for refusal in refusals where try DeadLetters.moveFromOutbox(db, id: refusal.token, reason: refusal.description, at: now) {
+                    moved += 1
+                }
+                return moved
+            }
+            if moved > 0 { metrics.deadLettered(.published).increment(by: moved) }
+        } catch {
+            health.storeFailed(String(describing: error))
+            metrics.storeFailures.increment()
+            logger.error("could not record \(refusals.count) refused publishes as dead letters; they go out again at the next start: \(error)")
+        }
+        relay.refused(tokens: refusals.map(\.token))
     }
 
     public func mqttConnected() { presence?.connected() }

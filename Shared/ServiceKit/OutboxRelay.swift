@@ -132,7 +132,7 @@ public final class OutboxRelay: Sendable {
     /// or in one of their own when too many wait or for too long.
     public func delivered(tokens: [Int64]) {
         guard !tokens.isEmpty else { return }
-        for backlog in lanes.withLock({ Array($0.backlogs.values) }) { backlog.finished(tokens) }
+        finishedInLanes(tokens)
         let now = monotonicSeconds()
         let due = acknowledged.withLock { state -> Bool in
             if state.ids.isEmpty { state.since = now }
@@ -140,6 +140,18 @@ public final class OutboxRelay: Sendable {
             return state.ids.count >= OutboxRelay.batchLimit || now - state.since >= OutboxRelay.maximumDelay
         }
         if due { flushAcknowledged() }
+    }
+
+    /// Loop thread: the broker refused these publishes and their rows are gone (moved to the dead letters by
+    /// `DurableConsumer.mqttRefused`); they leave the in-memory window without being deleted again.
+    public func refused(tokens: [Int64]) {
+        guard !tokens.isEmpty else { return }
+        finishedInLanes(tokens)
+    }
+
+    /// The rows left the MQTT client: room in their lanes' windows (each lane drops the ids it does not hold).
+    private func finishedInLanes(_ tokens: [Int64]) {
+        for backlog in lanes.withLock({ Array($0.backlogs.values) }) { backlog.finished(tokens) }
     }
 
     /// Deletes the acknowledged rows inside a transaction the caller is writing anyway. If that

@@ -1,5 +1,6 @@
 // Counters every service keeps about its bus traffic.
 import Metrics
+import Store
 
 public struct ServiceMetrics: Sendable {
     public let service: String
@@ -9,6 +10,8 @@ public struct ServiceMetrics: Sendable {
     public let published: Counter
     public let poison: Counter
     public let storeFailures: Counter
+    /// `alerting_dead_letters_total{direction}`: rows written to the dead_letters table, by `DeadLetters.Direction`.
+    private let deadLetters: [DeadLetters.Direction: Counter]
 
     public init(service: String) {
         _ = MetricsRegistry.shared
@@ -19,5 +22,13 @@ public struct ServiceMetrics: Sendable {
         published = Counter(label: "alerting_messages_published_total", dimensions: dimensions)
         poison = Counter(label: "alerting_messages_poison_total", dimensions: dimensions)
         storeFailures = Counter(label: "alerting_store_failures_total", dimensions: dimensions)
+        // Made for both directions at start, so /metrics shows a 0 rather than nothing until the first dead letter.
+        deadLetters = Dictionary(uniqueKeysWithValues: DeadLetters.Direction.allCases.map { direction in
+            (direction, Counter(label: "alerting_dead_letters_total", dimensions: dimensions + [("direction", direction.rawValue)]))
+        })
+    }
+
+    public func deadLettered(_ direction: DeadLetters.Direction) -> Counter {
+        deadLetters[direction]!
     }
 }

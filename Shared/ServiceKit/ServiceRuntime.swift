@@ -99,7 +99,11 @@ public final class ServiceRuntime: Sendable {
             self?.boundPort.withLock { $0 = port }
         }
         let pruner = InboxPruner(store: store, logger: logger)
-        let pruning = PeriodicTask(every: InboxPruner.interval) { pruner.pruneOnce(now: Date()) }
+        let deadLetterPruner = DeadLetterPruner(store: store, logger: logger)
+        let pruning = PeriodicTask(every: InboxPruner.interval) {
+            pruner.pruneOnce(now: Date())
+            deadLetterPruner.pruneOnce(now: Date())
+        }
         let heldReport: [any Service] = presence.map { presence in [PeriodicTask(every: 5) { presence.report() }] } ?? []
         let all: [any Service] = [MQTTLoopService(client: client, shutdownTimeout: 10)] + services
             + [pruning] + heldReport + [app]

@@ -12,7 +12,7 @@ public struct Migration: Sendable {
 }
 
 extension Migration {
-    /// Tables every service gets: dedup of redelivered messages and the crash-safe publish queue.
+    /// Tables every service gets: dedup of redelivered messages, the crash-safe publish queue and the dead letters.
     static let shared: [Migration] = [
         Migration("0001_inbox") { db in
             // WITHOUT ROWID: the message id is the key, so the row lives in the primary-key b-tree only.
@@ -37,6 +37,7 @@ extension Migration {
                 );
                 """)
         },
+        DeadLetters.migration,
         Migration("0004_outbox_lanes") { db in
             // A lane is read on its own (`Outbox.pending(lane:)`), so a held lane's rows are never scanned to reach
             // another's. Rows from before this step are in the default lane.

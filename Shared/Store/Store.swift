@@ -12,7 +12,7 @@ public final class Store: Sendable {
     private let checkpointer = Mutex<Checkpointer?>(nil)
 
     /// Creates the parent directory, opens a DatabasePool (WAL, synchronous=NORMAL, temp_store=MEMORY,
-    /// busy_timeout 5 s, foreign keys on) and runs the shared migrations (inbox, outbox) then the service's, in order.
+    /// busy_timeout 5 s, foreign keys on) and runs the shared migrations (inbox, outbox, dead letters) then the service's, in order.
     public init(path: String, migrations: [Migration] = [], logger: Logger? = nil) throws {
         self.path = path
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -32,7 +32,8 @@ public final class Store: Sendable {
             // checkpoint interval), so the p99 target decides.
             try db.execute(sql: "PRAGMA page_size = \(Store.pageSize)")
             // NORMAL is durable across application crashes in WAL mode; only a power loss can
-            // drop the last commits, and it saves an fsync per transaction.
+            // drop the last commits, and it saves an fsync per transaction. Commits promised to the broker
+            // (consumer batches, before their PUBACKs) use FULL instead: `writeDurably`.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // SQLite copies each page a savepoint changes into a statement journal first. When every message ran in a
             // savepoint of its own, that journal in a temp file took 4 of every 5 pwrite() calls of the router
@@ -110,6 +111,29 @@ public final class Store: Sendable {
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
         let result = try pool.write(body)
         // Between two transactions: where the background checkpointer can restart the WAL (see Checkpointer).
+        checkpointer.withLock { $0 }?.giveWayIfAsked()
+        return result
+    }
+
+    /// Like `write`, but the commit reaches the disk before this returns (`PRAGMA synchronous = FULL` for this
+    /// transaction: the WAL is fsynced at COMMIT). For transactions whose commit is promised to someone else, e.g. a
+    /// consumer batch whose PUBACKs go out next: with NORMAL a power loss after the PUBACK could lose what the broker
+    /// then forgot. The other writes (deleting acknowledged outbox rows, pruning, a gateway's delivery records) stay
+    /// NORMAL: losing them to a power loss repeats work whose ids make it harmless, and an fsync each would cost
+    /// 1.3–2.7 ms per commit on this disk instead of 0.1–0.3 ms (measured with sqlite3, WAL, single-row commits).
+    /// A FULL commit syncs the whole WAL, so it also makes the NORMAL commits before it durable.
+    public func writeDurably<T>(_ body: (Database) throws -> T) throws -> T {
+        let result = try pool.writeWithoutTransaction { db -> T in
+            // SQLite refuses to change the safety level inside a transaction: set around it, on the one writer connection.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
         checkpointer.withLock { $0 }?.giveWayIfAsked()
         return result
     }

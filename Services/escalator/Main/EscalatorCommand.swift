@@ -1,4 +1,5 @@
-// The escalator executable: every escalation timer, durable across restarts.
+// The escalator executable: `serve` (the default) runs every escalation timer, durable across restarts; `dead-letters`
+// lists what was dropped.
 import ArgumentParser
 import Config
 import Escalator
@@ -8,7 +9,13 @@ import ServiceKit
 struct EscalatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "escalator",
-        abstract: "Owns every escalation timer: policy steps, role and top escalation, deadline thresholds, manual escalation.")
+        abstract: "Owns every escalation timer: policy steps, role and top escalation, deadline thresholds, manual escalation.",
+        subcommands: [Serve.self, DeadLetters.self],
+        defaultSubcommand: Serve.self)
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the escalator service (the default).")
 
     @OptionGroup var options: ServiceOptions
 
@@ -26,4 +33,10 @@ struct EscalatorCommand: AsyncParsableCommand {
         let horizon = ConfigDuration(parsing: expireAfter)?.seconds ?? EscalationRules.defaultHorizon
         try await EscalatorService.run(options: options, horizon: horizon)
     }
+}
+
+struct DeadLetters: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "dead-letters", abstract: DeadLetterListing.abstract)
+    @OptionGroup var listing: DeadLetterListing
+    func run() throws { try listing.run(service: EscalatorService.name) }
 }

@@ -1,4 +1,5 @@
-// The router executable: `serve` (the default) runs the service; `rules` exports, imports and previews routes.
+// The router executable: `serve` (the default) runs the service; `rules` exports, imports and previews routes;
+// `dead-letters` lists what was dropped.
 import ArgumentParser
 import Config
 import Foundation
@@ -10,7 +11,7 @@ struct RouterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "router",
         abstract: "Turns lifecycle events into dispatches per channel and keeps the dispatch audit log.",
-        subcommands: [Serve.self, Rules.self],
+        subcommands: [Serve.self, Rules.self, DeadLetters.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -23,6 +24,12 @@ struct Serve: AsyncParsableCommand {
         ServiceOptions.bootstrapLogging(level: options.level)
         try await RouterService.run(RouterService.makeRuntime(options: options))
     }
+}
+
+struct DeadLetters: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "dead-letters", abstract: DeadLetterListing.abstract)
+    @OptionGroup var listing: DeadLetterListing
+    func run() throws { try listing.run(service: RouterService.name) }
 }
 
 struct Rules: ParsableCommand {

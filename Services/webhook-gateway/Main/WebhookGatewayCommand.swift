@@ -1,4 +1,5 @@
-// The webhook-gateway executable: delivers dispatches to Teams, Google Chat, Discord and generic JSON webhooks.
+// The webhook-gateway executable: `serve` (the default) delivers dispatches to Teams, Google Chat, Discord and generic
+// JSON webhooks; `dead-letters` lists what was dropped.
 import ArgumentParser
 import ServiceKit
 import WebhookGateway
@@ -7,7 +8,13 @@ import WebhookGateway
 struct WebhookGatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "webhook-gateway",
-        abstract: "Delivers webhook dispatches (generic JSON signed per Standard Webhooks, Teams, Google Chat, Discord) and publishes receipts.")
+        abstract: "Delivers webhook dispatches (generic JSON signed per Standard Webhooks, Teams, Google Chat, Discord) and publishes receipts.",
+        subcommands: [Serve.self, DeadLetters.self],
+        defaultSubcommand: Serve.self)
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the webhook gateway (the default).")
 
     @OptionGroup var options: ServiceOptions
 
@@ -15,4 +22,10 @@ struct WebhookGatewayCommand: AsyncParsableCommand {
         ServiceOptions.bootstrapLogging(level: options.level)
         try await WebhookGatewayService.run(WebhookGatewayService.makeRuntime(options: options))
     }
+}
+
+struct DeadLetters: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "dead-letters", abstract: DeadLetterListing.abstract)
+    @OptionGroup var listing: DeadLetterListing
+    func run() throws { try listing.run(service: WebhookGatewayService.name) }
 }
