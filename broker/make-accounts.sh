@@ -37,14 +37,16 @@ with open(config_path, encoding="utf-8") as f:
 
 root = ((config.get("broker") or {}).get("topic_root") or "alerting").strip("/")
 services = ["ingest", "router", "escalator", "slack-gateway", "webhook-gateway",
-            "sms-whatsapp-gateway", "integration-health-notifier", "ops"]
+            "sms-whatsapp-gateway", "integration-health-notifier"]
 
 # Same rule as Topics.isValidSegment, plus no dots in tenant ids: `.` joins tenant and user in people accounts.
 def valid_segment(text):
     return bool(text) and not re.search(r"[/+#\x00]", text) and len(text.encode()) <= 200
 
 problems = []
-accounts = [("service", name) for name in services]
+# Services log in on the services listener; `operator`, `device` and `person` accounts on the clients listener, where
+# the client id is the account name (make-passwords.sh writes one password file per listener).
+accounts = [("service", name) for name in services] + [("operator", "ops")]
 people_blocks = []
 for t_index, tenant in enumerate(config.get("tenants") or []):
     tid = str(tenant.get("id", ""))
@@ -52,8 +54,12 @@ for t_index, tenant in enumerate(config.get("tenants") or []):
     if not valid_segment(tid) or "." in tid or ":" in tid:
         problems.append(f"{where}: {tid!r} cannot be a broker account (empty, or has / + # . : or NUL)")
         continue
-    if tid in services:
-        problems.append(f"{where}: tenant {tid!r} has the name of a service account; its devices would share that account")
+    if tid in services or tid == "ops":
+        problems.append(f"{where}: tenant {tid!r} has the name of a service or operator account; its devices would share that account")
+        continue
+    # A device's client id is its account name; services' client ids start with `alerting-` (alerting-ingest-0-of-1).
+    if tid.startswith("alerting-"):
+        problems.append(f"{where}: tenant {tid!r} starts with `alerting-`, which is reserved for the services' client ids")
         continue
     # A disabled tenant keeps its account, so re-enabling it needs no new password; ingest rejects its intake.
     accounts.append(("device", tid))
@@ -96,7 +102,7 @@ with open(f"{out}/accounts", "w", encoding="utf-8") as f:
     for kind, name in accounts:
         f.write(f"{kind} {name}\n")
 
-counts = {k: sum(1 for kind, _ in accounts if kind == k) for k in ("service", "device", "person")}
+counts = {k: sum(1 for kind, _ in accounts if kind == k) for k in ("service", "operator", "device", "person")}
 print(f"make-accounts: wrote {out}/acl and {out}/accounts "
       f"({counts['service']} services, {counts['device']} device accounts, {counts['person']} people)")
 PY

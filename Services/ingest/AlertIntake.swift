@@ -45,8 +45,9 @@ public struct AlertIntake: Sendable, Equatable {
 public enum IntakeDefaults {
     /// An alert that names no severity is treated as an error: something is wrong, but nobody said it is critical.
     public static let severity: Severity = .error
-    /// PagerDuty's limit; longer summaries are cut, not refused.
+    /// PagerDuty's limits (Events API v2), in characters; longer values are refused with the field (`too_long`).
     public static let maxSummaryLength = 1024
+    public static let maxDedupKeyLength = 255
 }
 
 /// Why a message cannot be taken, with the JSON path of the offending field.

@@ -11,12 +11,15 @@ public struct IngestProcessor: MessageProcessor {
     let topics: Topics
     let metrics: IngestMetrics
     let logger: Logger
+    let rateLimiter: IntakeRateLimiter
 
-    public init(config: ConfigStore, topics: Topics, metrics: IngestMetrics = IngestMetrics(), logger: Logger) {
+    public init(config: ConfigStore, topics: Topics, metrics: IngestMetrics = IngestMetrics(), logger: Logger,
+                rateLimiter: IntakeRateLimiter = IntakeRateLimiter()) {
         self.config = config
         self.topics = topics
         self.metrics = metrics
         self.logger = logger
+        self.rateLimiter = rateLimiter
     }
 
     public func process(_ message: MQTTMessage, _ context: ProcessingContext) throws {
@@ -25,6 +28,9 @@ public struct IngestProcessor: MessageProcessor {
             metrics.rejected(.invalidTopic)
             logger.debug("dropped \(message.topic.prefix(200)): no tenant in the topic")
             return
+        }
+        if message.retain, parsed.kind == "in" || parsed.kind == "ack" {
+            return try refuseRetained(message, tenantID: parsed.tenant, context)
         }
         switch parsed.kind {
         case "in": try intake(message, tenantID: parsed.tenant, rest: parsed.rest, context)
@@ -43,6 +49,10 @@ public struct IngestProcessor: MessageProcessor {
         }
         guard tenant.enabled else {
             return try reject(message, tenantID, IntakeRejection(.tenantDisabled, "tenant \"\(tenantID)\" is disabled"), context)
+        }
+        let limits = current.limits
+        guard rateLimiter.admit(tenant: tenantID, now: context.now, rate: limits.intakeRatePerTenant, burst: limits.intakeBurstPerTenant) else {
+            return try reject(message, tenantID, IntakeRejection(.rateLimited, "tenant \"\(tenantID)\" sent more than \(limits.intakeRatePerTenant) messages/s (burst \(limits.intakeBurstPerTenant))"), context)
         }
         let normalizer = IntakeNormalizer(maxPayloadBytes: current.limits.maxPayloadBytes)
         let intakes: [AlertIntake]
@@ -96,7 +106,6 @@ public struct IngestProcessor: MessageProcessor {
         }
         // `read` marks in-app inbox items; the router keeps the inbox, the alert's lifecycle does not change.
         if command.action == .read { return }
-        if let id = command.id, try !context.firstDelivery(of: "ack:\(id)") { return }
         if let topicUser, let claimed = command.by, claimed != topicUser {
             return try reject(message, tenantID, IntakeRejection(.forbidden, "by \"\(claimed.prefix(40))\" does not match the topic's user \"\(topicUser.prefix(40))\"", field: "by"), context)
         }
@@ -107,6 +116,10 @@ public struct IngestProcessor: MessageProcessor {
         guard let alert = try AlertRecords.alert(context.db, id: alertID), alert.tenant == tenantID else {
             return try reject(message, tenantID, IntakeRejection(.unknownAlert, "no alert \"\(alertID.prefix(60))\" in tenant \(tenantID)"), context)
         }
+        // An ack's id is the sender's: it deduplicates only that sender's own repeats. So the key holds the tenant and
+        // the publisher (the user of a `/by/{user}` topic, else the gateways, whose topic the ACL keeps to services),
+        // and it is recorded only once the ack is valid: nobody can use up another tenant's or another user's ids.
+        if let id = command.id, try !context.firstDelivery(of: "ack:\(tenantID):\(topicUser.map { "user:\($0)" } ?? "service"):\(id)") { return }
         let via = command.via ?? (topicUser != nil ? "mqtt" : nil)
         let lifecycle: LifecycleCommand
         switch command.action {
@@ -149,6 +162,15 @@ public struct IngestProcessor: MessageProcessor {
                                 topic: topics.alertState(tenant: tenant, alertId: alert.id), retain: true)
             metrics.event(event.kind)
         }
+    }
+
+    /// A retained message on an intake or ack topic would be taken again by every new session and every ingest
+    /// partition: it is refused, and cleared by an empty retained message on its topic (which comes back to us,
+    /// retained and empty, and is dropped here).
+    private func refuseRetained(_ message: MQTTMessage, tenantID: String, _ context: ProcessingContext) throws {
+        guard !message.payload.isEmpty else { return }
+        try reject(message, tenantID, IntakeRejection(.retained, "intake and acknowledgements must not be retained; the retained message was cleared"), context)
+        try context.publish(topic: message.topic, payload: Data(), retain: true)
     }
 
     private func reject(_ message: MQTTMessage, _ tenantID: String, _ rejection: IntakeRejection, _ context: ProcessingContext) throws {

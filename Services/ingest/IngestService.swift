@@ -19,8 +19,9 @@ public enum IngestService {
     }
 
     public static func makeRuntime(options: ServiceOptions) throws -> ServiceRuntime {
+        // Retain as published: a live retained publish on an intake or ack topic is seen as retained, and refused.
         try ServiceRuntime(name: name, options: options, defaultHTTPPort: defaultHTTPPort, migrations: AlertRecords.migrations,
-                           subscriptions: subscriptions)
+                           retainAsPublished: true, subscriptions: subscriptions)
     }
 
     public static func run(options: ServiceOptions, installSignalHandlers: Bool = true) async throws {

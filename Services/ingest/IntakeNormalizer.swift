@@ -14,19 +14,35 @@ public struct IntakeNormalizer: Sendable {
         }
         do throws(IntakeRejection) {
             let object = try JSONFields.object(from: payload)
-            if AlertmanagerShape.matches(object) { return .success(try AlertmanagerShape.parse(object).map(Self.clean)) }
-            if PagerDutyShape.matches(object) { return .success([Self.clean(try PagerDutyShape.parse(object))]) }
-            return .success([Self.clean(try NativeShape.parse(object))])
+            if AlertmanagerShape.matches(object) {
+                var intakes: [AlertIntake] = []
+                for (index, intake) in try AlertmanagerShape.parse(object).enumerated() {
+                    intakes.append(try Self.clean(intake, dedupKeyField: "alerts[\(index)].fingerprint",
+                                                  summaryField: "alerts[\(index)].annotations.summary"))
+                }
+                return .success(intakes)
+            }
+            if PagerDutyShape.matches(object) {
+                return .success([try Self.clean(try PagerDutyShape.parse(object), dedupKeyField: "dedup_key", summaryField: "payload.summary")])
+            }
+            return .success([try Self.clean(try NativeShape.parse(object), dedupKeyField: "dedup_key", summaryField: "summary")])
         } catch {
             return .failure(error)
         }
     }
 
-    static func clean(_ intake: AlertIntake) -> AlertIntake {
+    /// Trims the summary and refuses a dedup key or summary over PagerDuty's limits: an alert that would be cut here
+    /// would be cut differently by every system it is forwarded to, and a huge dedup key is an index entry per alert.
+    static func clean(_ intake: AlertIntake, dedupKeyField: String, summaryField: String) throws(IntakeRejection) -> AlertIntake {
         var intake = intake
         intake.summary = intake.summary.trimmingCharacters(in: .whitespacesAndNewlines)
         if intake.summary.count > IntakeDefaults.maxSummaryLength {
-            intake.summary = String(intake.summary.prefix(IntakeDefaults.maxSummaryLength))
+            throw IntakeRejection(.tooLong, "summary is \(intake.summary.count) characters, over the limit of \(IntakeDefaults.maxSummaryLength)",
+                                  field: summaryField)
+        }
+        if let key = intake.dedupKey, key.count > IntakeDefaults.maxDedupKeyLength {
+            throw IntakeRejection(.tooLong, "dedup key is \(key.count) characters, over the limit of \(IntakeDefaults.maxDedupKeyLength)",
+                                  field: dedupKeyField)
         }
         return intake
     }

@@ -25,6 +25,9 @@ public final class DeliveryWorkers: Service, @unchecked Sendable {
     private let recorderDone = DispatchGroup()
     /// Most deliveries recorded in one transaction; bounds the transaction, not the throughput.
     static let recordBatchLimit = 256
+    /// Receipts in one `alerting/receipts/{tenant}` message: 64 of a few hundred bytes each stay well under the broker's
+    /// message_size_limit (broker/mosquitto.prod.conf).
+    static let receiptsPerMessage = 64
 
     public init(runtime: ServiceRuntime, delivery: WebhookDelivery, threads: Int = 8, memoryLimit: Int = 1000) {
         let queue = self.queue
@@ -116,7 +119,10 @@ public final class DeliveryWorkers: Service, @unchecked Sendable {
                         let receipt = DeliveryReceipt(dispatchId: job.dispatchId, alertId: job.dispatch.alert.id, channel: job.dispatch.channel,
                                                       status: outcome.status, attempt: max(outcome.attempts, 1), httpStatus: outcome.httpStatus,
                                                       error: outcome.error, recipient: job.dispatch.recipient)
-                        if let index = byTenant.firstIndex(where: { $0.tenant == job.tenant }) {
+                        // At most receiptsPerMessage per message: the broker drops a message over its
+                        // message_size_limit (just above limits.max_payload_bytes) without telling anyone.
+                        if let index = byTenant.lastIndex(where: { $0.tenant == job.tenant }),
+                           byTenant[index].receipts.count < DeliveryWorkers.receiptsPerMessage {
                             byTenant[index].receipts.append(receipt)
                         } else {
                             byTenant.append((job.tenant, [receipt], item.at))

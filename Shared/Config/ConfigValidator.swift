@@ -29,6 +29,12 @@ struct ConfigValidator {
 
     mutating func run() -> [ConfigError] {
         checkBroker()
+        if config.limits.intakeRatePerTenant < 0 || !config.limits.intakeRatePerTenant.isFinite {
+            fail("limits.intake_rate_per_tenant", "must be 0 (no limit) or positive")
+        }
+        if config.limits.intakeBurstPerTenant < 1 {
+            fail("limits.intake_burst_per_tenant", "must be at least 1")
+        }
         if config.limits.maxPayloadBytes <= 0 {
             fail("limits.max_payload_bytes", "must be positive")
         }
@@ -47,7 +53,7 @@ struct ConfigValidator {
         let broker = config.broker
         let url = URLComponents(string: broker.url)
         if !["mqtt", "mqtts"].contains(url?.scheme?.lowercased() ?? "") || (url?.host ?? "").isEmpty {
-            fail("broker.url", "\"\(broker.url)\" is not an mqtt:// or mqtts:// URL with a host")
+            fail("broker.url", "\"\(RedactedURL.describe(broker.url))\" is not an mqtt:// or mqtts:// URL with a host")
         }
         let root = broker.topicRoot
         if root.isEmpty || root.hasPrefix("/") || root.hasSuffix("/") || root.contains("+") || root.contains("#") {
@@ -71,7 +77,7 @@ struct ConfigValidator {
     mutating func checkHTTPURL(_ text: String, at path: String) {
         let url = URLComponents(string: text)
         if !["http", "https"].contains(url?.scheme?.lowercased() ?? "") || (url?.host ?? "").isEmpty {
-            fail(path, "\"\(text)\" is not an http:// or https:// URL")
+            fail(path, "\"\(RedactedURL.describe(text))\" is not an http:// or https:// URL")
         }
     }
 

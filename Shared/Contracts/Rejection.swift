@@ -17,6 +17,12 @@ public enum RejectionReason: String, Codable, Sendable, CaseIterable {
     case missingReason = "missing_reason"
     case unknownUser = "unknown_user"
     case forbidden
+    /// Intake and acknowledgements are events, not state: a retained one would be taken again by every new session.
+    case retained
+    /// The tenant sent more than `limits.intake_rate_per_tenant` (with its burst).
+    case rateLimited = "rate_limited"
+    /// A value over its length limit (`dedup_key` 255, `summary` 1024 characters).
+    case tooLong = "too_long"
 }
 
 public struct Rejection: EnvelopePayload {

@@ -118,6 +118,9 @@ final class MQTTLoop: @unchecked Sendable {
         if let username = settings.username {
             try check(mosquitto_username_pw_set(handle, username, settings.password), "setting the username")
         }
+        if let tls = settings.tls {
+            try configureTLS(handle, tls)
+        }
         if let statusTopic = settings.statusTopic {
             let offline = Array("offline".utf8)
             try check(mosquitto_will_set_v5(handle, statusTopic, Int32(offline.count), offline, 1, true, nil),
@@ -129,6 +132,22 @@ final class MQTTLoop: @unchecked Sendable {
                                                    settings.sessionExpiry), "setting the session expiry")
         }
         installCallbacks(handle)
+    }
+
+    private func configureTLS(_ handle: OpaquePointer, _ tls: MQTTTLS) throws {
+        // A key without its certificate (or the reverse) is refused by libmosquitto; say which file is missing.
+        if (tls.certFile == nil) != (tls.keyFile == nil) {
+            throw MQTTError(code: MOSQ_ERR_INVAL.rawValue, message: "a client certificate needs both a certificate file and a key file")
+        }
+        try check(mosquitto_tls_set(handle, tls.caFile, tls.caFile == nil ? MQTTTLS.systemCAPath : nil, tls.certFile, tls.keyFile, nil),
+                  "setting up TLS (CA \(tls.caFile ?? MQTTTLS.systemCAPath))")
+        // 1 = SSL_VERIFY_PEER: the broker's certificate must chain to a trusted CA. TLS 1.2 at least.
+        try check(mosquitto_tls_opts_set(handle, 1, "tlsv1.2", nil), "setting the TLS options")
+        try check(mosquitto_tls_insecure_set(handle, !tls.verifyHostname), "setting hostname verification")
+        if !tls.verifyHostname {
+            logger.warning("TLS hostname verification is off: any certificate of the CA is taken for the broker's",
+                           metadata: ["broker": "\(settings.endpoint)"])
+        }
     }
 
     var socketFD: Int32 {
@@ -199,6 +218,17 @@ final class MQTTLoop: @unchecked Sendable {
                 "broker": "\(settings.endpoint)", "reason": "\(reason)", "retry_in": "\(rounded(delay))",
             ])
         }
+    }
+
+    /// A TLS handshake that fails (an untrusted certificate, a host it does not name) closes the socket inside
+    /// `mosquitto_loop_read` without a disconnect callback; without this the attempt would wait for the CONNACK
+    /// timeout instead of being retried with backoff and logged with its reason.
+    private func handshakeFailed(rc: Int32) {
+        let delay = backoff.next()
+        phase = .idle(retryAt: monotonicSeconds() + delay)
+        logger.warning("cannot connect to MQTT broker", metadata: [
+            "broker": "\(settings.endpoint)", "reason": "\(MQTTError.reason(rc))", "retry_in": "\(rounded(delay))",
+        ])
     }
 
     /// A broker that accepts TCP but never answers CONNECT would otherwise hold us forever.
@@ -397,10 +427,11 @@ final class MQTTLoop: @unchecked Sendable {
     private func readAndCommit() {
         let limit = max(1, settings.receiveBatchLimit)
         while true {
-            _ = mosquitto_loop_read(handle, 1)
+            let rc = mosquitto_loop_read(handle, 1)
             if socketFD < 0 {
                 // Connection gone: nothing of this batch was acknowledged, the broker redelivers it.
                 batch.removeAll(keepingCapacity: true)
+                if case .connecting = phase { handshakeFailed(rc: rc) }
                 break
             }
             if batch.count >= limit || !MQTTLoop.isReadable(socketFD) { break }
@@ -464,7 +495,9 @@ final class MQTTLoop: @unchecked Sendable {
             ])
             pendingSubscribes = [:]
             // Retain handling 1: a resubscribe on an existing persistent session does not replay retained messages.
-            subscribe(subscriptions, qos: 1, options: Int32(MQTT_SUB_OPT_SEND_RETAIN_NEW.rawValue))
+            var options = Int32(MQTT_SUB_OPT_SEND_RETAIN_NEW.rawValue)
+            if settings.retainAsPublished { options |= Int32(MQTT_SUB_OPT_RETAIN_AS_PUBLISHED.rawValue) }
+            subscribe(subscriptions, qos: 1, options: options)
             // Live filters: QoS 0 (nothing queued while we are away) and never a retained message.
             subscribe(liveFilters, qos: 0, options: Int32(MQTT_SUB_OPT_SEND_RETAIN_NEVER.rawValue))
             if pendingSubscribes.isEmpty { becomeReady() }

@@ -7,6 +7,11 @@ public struct MQTTSettings: Sendable, Equatable {
     public var clientID: String
     public var username: String?
     public var password: String?
+    /// TLS (`mqtts://`); nil is plain MQTT.
+    public var tls: MQTTTLS?
+    /// Subscriptions keep the retain flag a message was published with (MQTT v5 retain-as-published), so a consumer
+    /// can tell a live retained publish from an ordinary one (ingest refuses retained intake).
+    public var retainAsPublished = false
     /// Seconds between PINGREQs when idle; libmosquitto accepts 5...65535.
     public var keepAlive: Int = 30
     /// false keeps a persistent session: the broker queues QoS 1 messages while we are away.
@@ -42,6 +47,6 @@ public struct MQTTSettings: Sendable, Equatable {
         self.port = port
     }
 
-    /// host:port, safe to log (never the password).
-    public var endpoint: String { "\(host):\(port)" }
+    /// host:port, safe to log (never the password); `mqtts://` in front when TLS is on.
+    public var endpoint: String { tls == nil ? "\(host):\(port)" : "mqtts://\(host):\(port)" }
 }

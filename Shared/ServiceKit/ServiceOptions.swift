@@ -10,8 +10,20 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("data-dir"), help: "Directory of this service's SQLite file.")
     public var dataDir: String = "data"
 
-    @Option(name: .long, help: "Broker URL, mqtt://HOST:PORT (default: broker.url of the configuration).")
+    @Option(name: .long, help: "Broker URL, mqtt://HOST:PORT or mqtts://HOST:PORT for TLS (default: broker.url of the configuration).")
     public var broker: String?
+
+    @Option(name: .customLong("mqtt-ca-file"), help: "With mqtts://: PEM file of the CA that signed the broker's certificate (default: broker.tls.ca_file, else the system's CAs).")
+    public var mqttCAFile: String?
+
+    @Option(name: .customLong("mqtt-cert-file"), help: "With mqtts://: this client's PEM certificate, for a broker that requires one (default: broker.tls.cert_file).")
+    public var mqttCertFile: String?
+
+    @Option(name: .customLong("mqtt-key-file"), help: "With mqtts://: the key of --mqtt-cert-file (default: broker.tls.key_file).")
+    public var mqttKeyFile: String?
+
+    @Flag(name: .customLong("mqtt-no-verify-hostname"), help: "With mqtts://: accept a broker certificate that does not name the host (default: broker.tls.verify_hostname, true).")
+    public var mqttNoVerifyHostname = false
 
     @Option(name: .long, help: "HTTP listen address HOST:PORT for /healthz, /metrics and callbacks (default: the service's own port).")
     public var http: String?

@@ -34,8 +34,9 @@ public final class ServiceRuntime: Sendable {
     ///     `alerting/consumers/{name}` and answered on every roll call (`MQTTPresence`).
     ///   - holdsDispatches: this service publishes dispatches and holds each channel's in its outbox while nobody
     ///     consumes the channel (`ChannelPresence`).
+    ///   - retainAsPublished: messages keep the retain flag they were published with (`MQTTSettings.retainAsPublished`).
     public init(name: String, options: ServiceOptions, defaultHTTPPort: Int, migrations: [Migration],
-                consumes: [String] = [], holdsDispatches: Bool = false,
+                consumes: [String] = [], holdsDispatches: Bool = false, retainAsPublished: Bool = false,
                 subscriptions: (Topics, Partition, AlertingConfig) -> [String]) throws {
         self.name = name
         var logger = Logger(label: "alerting.\(name)")
@@ -52,6 +53,13 @@ public final class ServiceRuntime: Sendable {
                           migrations: migrations)
         var settings = try MQTTSettings.parse(url: options.broker ?? current.broker.url,
                                               clientID: options.clientID ?? "alerting-\(name)-\(partition.index)-of-\(partition.count)")
+        if settings.tls != nil {
+            let tls = current.broker.tls
+            settings.tls = MQTTTLS(caFile: options.mqttCAFile ?? tls.caFile, certFile: options.mqttCertFile ?? tls.certFile,
+                                   keyFile: options.mqttKeyFile ?? tls.keyFile,
+                                   verifyHostname: tls.verifyHostname && !options.mqttNoVerifyHostname)
+        }
+        settings.retainAsPublished = retainAsPublished
         if let username = options.mqttUsername {
             settings.username = username
             settings.password = ProcessInfo.processInfo.environment["MQTT_PASSWORD"]

@@ -148,7 +148,23 @@ func badInputIsRejectedWithReasonAndField(json: String, reason: RejectionReason,
     if case .success = normalizer.normalize(bytes) { Issue.record("invalid UTF-8 accepted") }
 }
 
-@Test func longSummariesAreCut() throws {
-    let intake = try #require(try accepted(#"{"summary": "\#(String(repeating: "x", count: 5000))"}"#).first)
-    #expect(intake.summary.count == IntakeDefaults.maxSummaryLength)
+@Test func summariesAndDedupKeysOverPagerDutysLimitsAreRefusedWithTheirField() throws {
+    let long = String(repeating: "x", count: 1025), longKey = String(repeating: "k", count: 256)
+    let cases: [(String, String)] = [
+        (#"{"summary": "\#(long)"}"#, "summary"),
+        (#"{"summary": "s", "dedup_key": "\#(longKey)"}"#, "dedup_key"),
+        (#"{"routing_key": "r", "event_action": "trigger", "dedup_key": "\#(longKey)", "payload": {"summary": "s", "source": "x", "severity": "info"}}"#, "dedup_key"),
+        (#"{"routing_key": "r", "event_action": "trigger", "payload": {"summary": "\#(long)", "source": "x", "severity": "info"}}"#, "payload.summary"),
+        (#"{"version": "4", "status": "firing", "alerts": [{"status": "firing", "labels": {"alertname": "a"}}, {"status": "firing", "labels": {"alertname": "b"}, "annotations": {"summary": "\#(long)"}}]}"#,
+         "alerts[1].annotations.summary"),
+        (#"{"version": "4", "status": "firing", "alerts": [{"status": "firing", "fingerprint": "\#(longKey)", "labels": {"alertname": "a"}}]}"#, "alerts[0].fingerprint"),
+    ]
+    for (json, field) in cases {
+        let refused = try #require(rejection(json), "accepted: \(json.prefix(80))")
+        #expect(refused.reason == .tooLong)
+        #expect(refused.field == field)
+    }
+    // At the limits exactly, and a summary that only reaches 1024 once trimmed, are taken.
+    let atLimit = try #require(try accepted(#"{"summary": "  \#(String(repeating: "x", count: 1024))  ", "dedup_key": "\#(String(repeating: "k", count: 255))"}"#).first)
+    #expect(atLimit.summary.count == IntakeDefaults.maxSummaryLength)
 }

@@ -27,8 +27,16 @@ import Testing
         #expect(!settings.endpoint.contains("s@cret"))
     }
 
+    @Test func mqttsTurnsOnTLSWithHostnameVerificationOnPort8883() throws {
+        let settings = try MQTTSettings.parse(url: "mqtts://broker.example.test", clientID: "x")
+        #expect(settings.port == 8883)
+        #expect(settings.tls == MQTTTLS(caFile: nil, certFile: nil, keyFile: nil, verifyHostname: true))
+        #expect(settings.endpoint == "mqtts://broker.example.test:8883")
+        #expect(try MQTTSettings.parse(url: "mqtt://broker", clientID: "x").tls == nil)
+    }
+
     @Test(arguments: ["http://broker:1883", "broker:1883", "mqtt://", "mqtt://broker:0", "mqtt://broker:1883/topic",
-                      "mqtt://broker?x=1", "", "mqtts://broker"])
+                      "mqtt://broker?x=1", "", "ws://broker", "mqtts://broker/x"])
     func rejectsOtherURLs(_ url: String) {
         #expect(throws: MQTTError.self) { try MQTTSettings.parse(url: url, clientID: "x") }
     }

@@ -47,16 +47,25 @@ import TestSupport
         ("escalator", "alerting/dispatch/sms/acme", false),
         ("ops", "alerting/in/acme/x", false),
         ("ops", "alerting/ack/acme/a1", false),
+        ("ops", "alerting/dispatch/webhook/acme", false),
+        ("ops", "alerting/status/ops", false),
+        ("ops", "alerting/analytics/acme/request", false),
+        ("router", "alerting/dispatch/sms/acme", true),
     ]
 
     @Test(.timeLimit(.minutes(2)))
     func eachAccountPublishesOnlyWhereTheACLAllows() async throws {
         let broker = try ProductionBroker()
+        // ops reads no dispatches: the router's are watched by the gateway accounts, which read their own channel.
         let ops = try AccountClient(broker, account: "ops", subscriptions: ["alerting/#", "integrations/#"])
-        try await ops.client.waitUntilConnected(timeout: 10)
+        let webhookReader = try AccountClient(broker, account: "webhook-gateway", subscriptions: ["alerting/dispatch/#"])
+        let smsReader = try AccountClient(broker, account: "sms-whatsapp-gateway", subscriptions: ["alerting/dispatch/#"])
+        for observer in [ops, webhookReader, smsReader] { try await observer.client.waitUntilConnected(timeout: 10) }
         try await Task.sleep(nanoseconds: 300_000_000)
-        var clients: [String: AccountClient] = [:]
-        for account in Set(Self.publishes.map(\.0)) {
+        // On the clients listener the client id is the account name, so an account holds one connection: the ops
+        // observer publishes ops's probes itself.
+        var clients: [String: AccountClient] = ["ops": ops]
+        for account in Set(Self.publishes.map(\.0)) where account != "ops" {
             let client = try AccountClient(broker, account: account)
             try await client.client.waitUntilConnected(timeout: 10)
             clients[account] = client
@@ -64,18 +73,21 @@ import TestSupport
         for (index, (account, topic, _)) in Self.publishes.enumerated() { clients[account]!.publish(topic, "probe-\(index)") }
         for client in clients.values { try await client.flush() }
         let allowed = Self.publishes.enumerated().filter { $0.element.2 }.map { "probe-\($0.offset)" }
+        func seenByObservers() -> Set<String> {
+            Set([ops, webhookReader, smsReader].flatMap(\.messages).map { String(decoding: $0.payload, as: UTF8.self) })
+        }
         let deadline = Date().addingTimeInterval(10)
-        while Set(ops.messages.map { String(decoding: $0.payload, as: UTF8.self) }).isSuperset(of: allowed) == false, Date() < deadline {
+        while seenByObservers().isSuperset(of: allowed) == false, Date() < deadline {
             try await Task.sleep(nanoseconds: 20_000_000)
         }
         // A denied publish is acknowledged (MQTT v5: reason 0x87) and dropped; give a stray one time to show up.
         try await Task.sleep(nanoseconds: 500_000_000)
-        let seen = Set(ops.messages.map { String(decoding: $0.payload, as: UTF8.self) })
+        let seen = seenByObservers()
         for (index, (account, topic, shouldPass)) in Self.publishes.enumerated() {
             #expect(seen.contains("probe-\(index)") == shouldPass, "\(account) publishing to \(topic) should be \(shouldPass ? "allowed" : "denied")")
         }
         clients.values.forEach { $0.stop() }
-        ops.stop()
+        [webhookReader, smsReader].forEach { $0.stop() }
         broker.stop()
     }
 
@@ -86,15 +98,17 @@ import TestSupport
         let greedy = ["alerting/#", "alerting/alerts/#", "alerting/alerts/globex/#", "alerting/alerts/acme/#",
                       "alerting/inbox/#", "alerting/inbox/acme/alice", "alerting/dispatch/#", "alerting/dispatch/webhook/+",
                       "integrations/#"]
-        let readers = try ["acme", "acme.alice", "globex", "webhook-gateway", "escalator"].map {
+        let readers = try ["acme", "acme.alice", "globex", "webhook-gateway", "escalator", "ops"].map {
             try AccountClient(broker, account: $0, subscriptions: greedy)
         }
         for reader in readers { try await reader.client.waitUntilConnected(timeout: 10) }
         try await Task.sleep(nanoseconds: 500_000_000)
         let ingest = try AccountClient(broker, account: "ingest")
         let router = try AccountClient(broker, account: "router")
-        let monitor = try AccountClient(broker, account: "acme")
-        for client in [ingest, router, monitor] { try await client.client.waitUntilConnected(timeout: 10) }
+        // The acme reader publishes the integration event itself: a second connection of account acme would take
+        // the first one's place (its client id is the account name).
+        let monitor = readers[0]
+        for client in [ingest, router] { try await client.client.waitUntilConnected(timeout: 10) }
         ingest.publish("alerting/alerts/acme/a1", "acme-state")
         ingest.publish("alerting/alerts/globex/g1", "globex-state")
         router.publish("alerting/inbox/acme/alice", "alice-inbox")
@@ -109,6 +123,8 @@ import TestSupport
             "globex": ["globex-state"],
             "webhook-gateway": ["webhook-dispatch"],
             "escalator": [],
+            // Everything but dispatches.
+            "ops": ["acme-state", "globex-state", "alice-inbox", "bob-inbox", "acme-health"],
         ]
         let deadline = Date().addingTimeInterval(10)
         func received(_ reader: AccountClient) -> Set<String> { Set(reader.messages.map { String(decoding: $0.payload, as: UTF8.self) }) }
@@ -122,7 +138,7 @@ import TestSupport
             let account = reader.client.settings.username!
             #expect(received(reader) == expected[account]!, "\(account) read \(received(reader).sorted())")
         }
-        (readers + [ingest, router, monitor]).forEach { $0.stop() }
+        (readers + [ingest, router]).forEach { $0.stop() }
         broker.stop()
     }
 

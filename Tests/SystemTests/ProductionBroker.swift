@@ -8,10 +8,22 @@ final class ProductionBroker: @unchecked Sendable {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     let directory: URL
+    /// The services listener (1883 in production).
     let port: Int
+    /// The devices, people and operators listener (1884), where the client id is the account name.
+    let clientsPort: Int
+    /// The same accounts over TLS (8883), with the CA and server certificate broker/make-certs.sh wrote for 127.0.0.1.
+    let tlsPort: Int
     let accounts: [String]
+    /// account → kind (`service`, `operator`, `device`, `person`), as make-accounts.sh listed them.
+    let kinds: [String: String]
     private let process: ChildProcess
     var url: String { "mqtt://127.0.0.1:\(port)" }
+    var clientsURL: String { "mqtt://127.0.0.1:\(clientsPort)" }
+    var certificates: URL { directory.appendingPathComponent("certs") }
+
+    /// The listener an account belongs on: services on theirs, everyone else on the clients listener.
+    func url(for account: String) -> String { kinds[account] == "service" ? url : clientsURL }
 
     /// The password of every account in the test: derived from its name, as make-passwords.sh reads it.
     static func password(_ account: String) -> String { "pw-\(account)-\(account.count)" }
@@ -23,8 +35,10 @@ final class ProductionBroker: @unchecked Sendable {
         try ProductionBroker.run(["/bin/bash", ProductionBroker.root.appendingPathComponent("broker/make-accounts.sh").path, config.path, generated.path],
                                  log: directory.appendingPathComponent("make-accounts.log"))
         let accountList = try String(contentsOf: generated.appendingPathComponent("accounts"), encoding: .utf8)
-        let accounts = accountList.split(separator: "\n").compactMap { $0.split(separator: " ").last.map(String.init) }
+        let listed = accountList.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }.filter { $0.count == 2 }
+        let accounts = listed.map { $0[1] }
         self.accounts = accounts
+        kinds = Dictionary(listed.map { ($0[1], $0[0]) }, uniquingKeysWith: { first, _ in first })
         let variables = accounts.map { account in
             let name = account.uppercased().map { ($0.isASCII && ($0.isLetter || $0.isNumber)) ? String($0) : "_" }.joined()
             return "MQTT_PASSWORD_\(name)=\(ProductionBroker.password(account))"
@@ -33,17 +47,28 @@ final class ProductionBroker: @unchecked Sendable {
                                   generated.appendingPathComponent("accounts").path, generated.appendingPathComponent("passwords").path],
                                  log: directory.appendingPathComponent("make-passwords.log"))
 
+        try ProductionBroker.run(["/bin/bash", ProductionBroker.root.appendingPathComponent("broker/make-certs.sh").path, "127.0.0.1",
+                                  directory.appendingPathComponent("certs").path],
+                                 log: directory.appendingPathComponent("make-certs.log"))
+
         let port = MosquittoBroker.freePort()
         self.port = port
+        let clientsPort = MosquittoBroker.freePort()
+        self.clientsPort = clientsPort
+        let tlsPort = MosquittoBroker.freePort()
+        self.tlsPort = tlsPort
         let directory = self.directory
         let production = try String(contentsOf: ProductionBroker.root.appendingPathComponent("broker/mosquitto.prod.conf"), encoding: .utf8)
         var lines = production.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             switch line {
             case "listener 1883": return "listener \(port) 127.0.0.1"
+            case "listener 1884": return "listener \(clientsPort) 127.0.0.1"
+            case "listener 8883": return "listener \(tlsPort) 127.0.0.1"
             case "log_dest stdout": return "log_dest file \(directory.appendingPathComponent("mosquitto.log").path)"
             default:
                 return String(line)
                     .replacingOccurrences(of: "/mosquitto/config/passwords", with: generated.appendingPathComponent("passwords").path)
+                    .replacingOccurrences(of: "/mosquitto/config/certs/", with: directory.appendingPathComponent("certs").path + "/")
                     .replacingOccurrences(of: "/mosquitto/config/acl", with: generated.appendingPathComponent("acl").path)
                     .replacingOccurrences(of: "/mosquitto/data/", with: directory.path + "/")
             }
@@ -54,7 +79,7 @@ final class ProductionBroker: @unchecked Sendable {
         try lines.joined(separator: "\n").write(to: configFile, atomically: true, encoding: .utf8)
         process = try ChildProcess(executable: try ProductionBroker.mosquitto(), arguments: ["-c", configFile.path], output: nil)
         let deadline = Date().addingTimeInterval(10)
-        while !ProductionBroker.accepts(port: port) {
+        while ![port, clientsPort, tlsPort].allSatisfy(ProductionBroker.accepts(port:)) {
             guard process.isRunning, Date() < deadline else {
                 process.stop(signal: SIGKILL)
                 let log = (try? String(contentsOf: directory.appendingPathComponent("mosquitto.log"), encoding: .utf8)) ?? ""
@@ -89,6 +114,27 @@ final class ProductionBroker: @unchecked Sendable {
         } == 0
     }
 
+    /// Runs mosquitto_pub once (connect, one QoS 1 publish, disconnect) and returns its exit status and output:
+    /// an outsider's attempt, made exactly like one would from a shell.
+    func mosquittoPub(account: String, password: String? = nil, port: Int, clientID: String, topic: String,
+                      message: String = "x", tlsCAFile: URL? = nil, host: String = "127.0.0.1") throws -> (status: Int32, output: String) {
+        let log = directory.appendingPathComponent("pub-\(UUID().uuidString.prefix(8)).log")
+        var arguments = ["-h", host, "-p", "\(port)", "-V", "5", "-q", "1", "-i", clientID, "-u", account,
+                         "-P", password ?? ProductionBroker.password(account), "-t", topic, "-m", message]
+        if let tlsCAFile { arguments += ["--cafile", tlsCAFile.path] }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/mosquitto_pub")
+        process.arguments = arguments
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        process.waitUntilExit()
+        try handle.close()
+        return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+    }
+
     /// Runs a script to completion; throws with its output when it fails.
     static func run(_ command: [String], log: URL, expect: String? = "wrote") throws {
         let child = try ChildProcess(executable: command[0], arguments: Array(command.dropFirst()), output: log.path)
@@ -107,10 +153,14 @@ final class AccountClient: MQTTSink, @unchecked Sendable {
     let client: MQTTClient
     private let lock = NSLock()
     private var received: [MQTTMessage] = []
+    private var connects = 0
 
-    init(_ broker: ProductionBroker, account: String, password: String? = nil, subscriptions: [String] = []) throws {
-        var settings = try MQTTSettings.parse(url: broker.url, clientID: "acl-\(account)-\(UUID().uuidString.prefix(6))")
-        settings.cleanSession = true
+    /// `url` defaults to the account's own listener; `clientID` to a fresh one; `cleanSession` false keeps a persistent session.
+    init(_ broker: ProductionBroker, account: String, password: String? = nil, subscriptions: [String] = [],
+         url: String? = nil, clientID: String? = nil, cleanSession: Bool = true, configure: (inout MQTTSettings) -> Void = { _ in }) throws {
+        var settings = try MQTTSettings.parse(url: url ?? broker.url(for: account), clientID: clientID ?? "acl-\(account)-\(UUID().uuidString.prefix(6))")
+        settings.cleanSession = cleanSession
+        configure(&settings)
         settings.username = account
         settings.password = password ?? ProductionBroker.password(account)
         var logger = Logger(label: "test.acl.\(account)")
@@ -123,7 +173,9 @@ final class AccountClient: MQTTSink, @unchecked Sendable {
     var messages: [MQTTMessage] { lock.withLock { received } }
     func mqttReceived(_ batch: [MQTTMessage]) throws { lock.withLock { received.append(contentsOf: batch) } }
     func mqttDelivered(tokens: [Int64]) {}
-    func mqttConnected() {}
+    func mqttConnected() { lock.withLock { connects += 1 } }
+    /// How often this client connected: more than once means the broker closed its connection at some point.
+    var connectCount: Int { lock.withLock { connects } }
 
     func publish(_ topic: String, _ payload: String) { client.publish(MQTTPublish(topic: topic, payload: Data(payload.utf8))) }
 
