@@ -27,7 +27,7 @@ func aStepBeforeItsTriggeredEventIsParkedAndAppliedWhenTheEventComes() async thr
     let directory = temporaryDirectory("router-parked")
     let broker = try MosquittoBroker()
     let config = try TestConfig.write(parkedConfig, in: directory)
-    let recorder = try BusRecorder(broker: broker, topics: ["alerting/dispatch/#"])
+    let recorder = try BusRecorder(broker: broker, topics: ["alerting/dispatch/#"], consuming: BusRecorder.everyChannel)
     let publisher = try BusPublisher(broker: broker)
     let router = InProcessService(runtime: try RouterService.makeRuntime(
         options: try InProcessService.options(config: config, dataDir: directory.appendingPathComponent("router"), broker: broker))) {

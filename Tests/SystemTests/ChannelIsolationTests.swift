@@ -5,6 +5,7 @@ import GRDB
 import Testing
 import TestSupport
 
+extension HeavySystemTests {
 @Suite(.serialized) struct ChannelIsolationTests {
     /// config/alerting.example.yaml as shipped, with only the webhook URLs pointed at the test's receiver.
     static func exampleConfig(receiverURL: String) throws -> String {
@@ -60,7 +61,7 @@ import TestSupport
         let router = pipeline["router"]
         let beforeKill = pipeline.receiver.requests.count
         try await onOwnThread { router.kill() }
-        try await pipeline.start(router)
+        try await pipeline.start(router, timeout: 120)
         try await publishing.value
         try await publisher.flush(timeout: 60)
 
@@ -146,4 +147,5 @@ import TestSupport
         #expect(hooks.count == 41, "every alert delivered once: \(hooks.count) requests")
         #expect(Set(hooks.compactMap(SystemHarness.dedupKey)).count == 41)
     }
+}
 }

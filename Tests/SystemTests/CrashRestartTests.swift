@@ -3,6 +3,10 @@ import Foundation
 import Testing
 import TestSupport
 
+/// The 10,000-alert system tests, one after the other: on two cores, two of them side by side starve each other.
+@Suite(.serialized) struct HeavySystemTests {}
+
+extension HeavySystemTests {
 @Suite(.serialized) struct CrashRestartTests {
     static let alertCount = 10_000
     static let perSecond = 1_000
@@ -82,4 +86,5 @@ import TestSupport
 
     static func seconds(since start: Date) -> String { seconds(Date().timeIntervalSince(start)) }
     static func seconds(_ value: Double) -> String { String(format: "%.1f", value) }
+}
 }

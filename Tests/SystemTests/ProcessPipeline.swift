@@ -51,10 +51,12 @@ final class ProcessPipeline: @unchecked Sendable {
     }
 
     /// Starts (or restarts) one service and waits for its `online` after this call.
-    func start(_ service: PipelineService) async throws {
+    /// A service restarted on a backlog says `online` only after the broker has handed it what it queued meanwhile
+    /// (its SUBACK comes behind those messages), which on a loaded machine can take a while: `timeout`.
+    func start(_ service: PipelineService, timeout: Double = 30) async throws {
         let seen = status.messages.count
         try service.start()
-        try await status.wait(timeout: 30, "\(service.name) online") { messages in
+        try await status.wait(timeout: timeout, "\(service.name) online") { messages in
             messages.dropFirst(seen).contains {
                 $0.topic == "alerting/status/\(service.name)" && String(decoding: $0.payload, as: UTF8.self) == "online"
             }
