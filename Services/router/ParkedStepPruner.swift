@@ -13,20 +13,11 @@ struct ParkedStepPruner: Sendable {
     /// Returns how many parked steps were moved to the dead letters.
     @discardableResult
     func pruneOnce(now: Date) -> Int {
-        var total = 0
-        do {
-            while true {
-                let moved = try store.write {
-                    try ParkedSteps.expire($0, olderThan: now.addingTimeInterval(-ParkedSteps.maximumAge), limit: batch, at: now)
-                }
-                total += moved
-                RouterMetrics.parkedStepsExpired.increment(by: moved)
-                metrics.deadLettered(.received).increment(by: moved)
-                if moved < batch { break }
-            }
-        } catch {
-            logger.warning("could not expire parked escalation steps, trying again later: \(error)")
+        let total = BoundedRounds.run(store, batch: batch, what: "parked escalation steps", logger: logger) { db, limit in
+            try ParkedSteps.expire(db, olderThan: now.addingTimeInterval(-ParkedSteps.maximumAge), limit: limit, at: now)
         }
+        RouterMetrics.parkedStepsExpired.increment(by: total)
+        metrics.deadLettered(.received).increment(by: total)
         if total > 0 {
             logger.warning("\(total) escalation steps waited more than a day for their alert's triggered event: moved to the dead letters")
         }

@@ -13,17 +13,8 @@ struct DeadLetterPruner: Sendable {
     /// Returns how many dead letters were deleted.
     @discardableResult
     func pruneOnce(now: Date) -> Int {
-        var total = 0
-        do {
-            while true {
-                let deleted = try store.write {
-                    try DeadLetters.prune($0, olderThan: now.addingTimeInterval(-DeadLetters.retention), limit: batch)
-                }
-                total += deleted
-                if deleted < batch { break }
-            }
-        } catch {
-            logger.warning("could not prune the dead letters, trying again later: \(error)")
+        let total = BoundedRounds.run(store, batch: batch, what: "the dead letters", logger: logger) { db, limit in
+            try DeadLetters.prune(db, olderThan: now.addingTimeInterval(-DeadLetters.retention), limit: limit)
         }
         if total > 0 { logger.info("pruned \(total) dead letters older than \(Int(DeadLetters.retention / 86_400)) days") }
         return total

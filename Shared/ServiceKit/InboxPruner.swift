@@ -17,15 +17,8 @@ struct InboxPruner: Sendable {
     /// Returns how many ids were deleted.
     @discardableResult
     func pruneOnce(now: Date) -> Int {
-        var total = 0
-        do {
-            while true {
-                let deleted = try store.write { try Inbox.prune($0, olderThan: now.addingTimeInterval(-Self.retention), limit: batch) }
-                total += deleted
-                if deleted < batch { break }
-            }
-        } catch {
-            logger.warning("could not prune the inbox, trying again later: \(error)")
+        let total = BoundedRounds.run(store, batch: batch, what: "the inbox", logger: logger) { db, limit in
+            try Inbox.prune(db, olderThan: now.addingTimeInterval(-Self.retention), limit: limit)
         }
         if total > 0 { logger.info("pruned \(total) inbox ids older than \(Int(Self.retention / 86_400)) days") }
         return total
