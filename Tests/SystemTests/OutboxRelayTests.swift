@@ -125,16 +125,21 @@ private func watchInClient(_ relay: OutboxRelay, until done: @escaping @Sendable
     func commit(_ store: Store, _ topic: String, _ payloads: [String]) throws -> [OutboxMessage] {
         try store.write { db in try payloads.map { try Outbox.enqueue(db, topic: topic, payload: Data($0.utf8), lane: lane(topic)) } }
     }
-    do {
+    /// One run of a service: its store on the same file, a client, a relay (the sink is returned: the client holds it weakly).
+    func run(_ clientID: String) throws -> (Store, MQTTClient, OutboxRelay, RelaySink) {
         let store = try Store(path: path)
-        var settings = try MQTTSettings.parse(url: broker.url, clientID: "relay-lanes-1")
+        var settings = try MQTTSettings.parse(url: broker.url, clientID: clientID)
         settings.cleanSession = true
         let client = MQTTClient(settings: settings, subscriptions: [], logger: Logger(label: "test.relay"))
         let sink = RelaySink()
         client.sink = sink
-        let first = relay(store, client)
-        sink.relay.withLock { $0 = first }
+        let relay = relay(store, client)
+        sink.relay.withLock { $0 = relay }
         try client.start()
+        return (store, client, relay, sink)
+    }
+    do {
+        let (store, client, first, sink) = try run("relay-lanes-1")
         first.release(lane: "webhook")
         first.send(try commit(store, "alerting/dispatch/slack/acme", (0..<2500).map { "slack-\($0)" }))
         first.send(try commit(store, "alerting/dispatch/webhook/acme", (0..<300).map { "hook-\($0)" }))
@@ -145,18 +150,11 @@ private func watchInClient(_ relay: OutboxRelay, until done: @escaping @Sendable
         first.flushAcknowledged()
         client.shutdown(timeout: 5)
         #expect(try store.read { try Outbox.count($0, lane: "slack") } == 2500)
+        withExtendedLifetime(sink) {}
     }
     // The next run: held again until released, then everything in order.
-    let store = try Store(path: path)
-    var settings = try MQTTSettings.parse(url: broker.url, clientID: "relay-lanes-2")
-    settings.cleanSession = true
-    let client = MQTTClient(settings: settings, subscriptions: [], logger: Logger(label: "test.relay"))
-    let sink = RelaySink()
-    client.sink = sink
-    let second = relay(store, client)
-    sink.relay.withLock { $0 = second }
-    try client.start()
-    defer { client.shutdown(timeout: 5) }
+    let (_, client, second, sink) = try run("relay-lanes-2")
+    defer { client.shutdown(timeout: 5); withExtendedLifetime(sink) {} }
     try second.republishPending()
     #expect(second.inClient == 0)
     second.release(lane: "slack")
