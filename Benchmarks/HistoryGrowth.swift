@@ -30,7 +30,7 @@ struct HistoryGrowth: Sendable {
         var out: [String] = []
         out.append("CPU µs per delivered alert (both press-line webhooks arrived), per process, in the two measured phases: "
                    + "\(start.label) and \(after.label); between them \(history.sent.formatted()) alerts pushed through as fast as the pipeline delivered them "
-                   + "(2,000 in flight end to end, \(Int(history.throughput.rounded()).formatted()) alerts/s).")
+                   + "(\(history.load), \(Int(history.throughput.rounded()).formatted()) alerts/s).")
         out.append("")
         out.append("| Process | start µs / alert | after history µs / alert | after / start |")
         out.append("|---|--:|--:|--:|")
