@@ -116,7 +116,7 @@ final class AlertReceiver: @unchecked Sendable {
                 }
                 let now = monotonicNanos()
                 let seqs = buffer.withUnsafeBytes { BenchSequence.scan(UnsafeRawBufferPointer(rebasing: $0[head.bodyStart..<total])) }
-                ledger.markReceived(seqs, at: now)
+                ledger.markReceived(seqs, part: head.part, at: now)
                 lock.withLock {
                     requestCount += 1
                     if seqs.isEmpty { unmatched += 1 }
@@ -161,6 +161,8 @@ struct RequestHead: Equatable {
     var bodyStart: Int
     var contentLength: Int
     var chunked: Bool
+    /// What the request's path delivers (`/teams`, `/ticketing`, anything else).
+    var part: ReceiptParts = .any
 
     /// nil until the buffer holds the whole head (up to the blank line).
     static func parse(_ buffer: [UInt8], _ filled: Int) -> RequestHead? {
@@ -176,6 +178,14 @@ struct RequestHead: Equatable {
         }
         guard end > 0 else { return nil }
         var head = RequestHead(bodyStart: end, contentLength: 0, chunked: false)
+        // The request line: "POST /path HTTP/1.1".
+        if let lineEnd = buffer[0..<end].firstIndex(of: 13) {
+            let words = buffer[0..<lineEnd].split(separator: UInt8(ascii: " "))
+            if words.count >= 2 {
+                let target = String(decoding: words[1], as: UTF8.self)
+                head.part = ReceiptParts.forPath(target.split(separator: "?", omittingEmptySubsequences: false)[0])
+            }
+        }
         // Header lines after the request line: "name: value", names compared without regard to case.
         var lineStart = 0
         for position in 0..<(end - 2) where buffer[position] == 13 && buffer[position + 1] == 10 {

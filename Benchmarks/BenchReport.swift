@@ -11,12 +11,15 @@ struct BenchReport {
     let results: [PhaseResult]
     /// Per system name.
     let notes: [String: [String]]
+    /// The example configuration at the start and after its history, when that system ran.
+    let growth: HistoryGrowth?
     let ours: String, raw: String, alertmanager: String
 
     var markdown: String {
         var out: [String] = []
         let date = ISO8601DateFormatter().string(from: startedAt)
-        out.append("Run of \(date), \(mode). One run, all three systems, same message count and size (≈ \(BenchPayload.targetBytes) B).")
+        out.append("Run of \(date), \(mode). One run, all three systems, same message count and size (≈ \(BenchPayload.targetBytes) B)"
+                   + (growth == nil ? "." : "; then ours on the shipped example configuration, at the start and after a history of alerts."))
         out.append("")
         out.append("| Machine | |")
         out.append("|---|---|")
@@ -32,7 +35,7 @@ struct BenchReport {
         out.append("| System | Load | Sent | Delivered | p50 ms | p99 ms | p99.9 ms | max ms | Throughput /s |")
         out.append("|---|---|--:|--:|--:|--:|--:|--:|--:|")
         for result in results {
-            out.append("| \(result.system) | \(result.load) | \(result.sent) | \(result.delivered) | \(ms(result.p50)) | \(ms(result.p99)) | "
+            out.append("| \(result.system) | \(result.label) | \(result.sent) | \(result.delivered) | \(ms(result.p50)) | \(ms(result.p99)) | "
                        + "\(ms(result.p999)) | \(ms(result.max)) | \(Int(result.throughput.rounded())) |")
         }
         out.append("")
@@ -44,6 +47,12 @@ struct BenchReport {
         out.append("")
         out.append(contentsOf: targets.map { "- \($0)" })
         out.append("")
+        if let growth {
+            out.append("### Example configuration: CPU per alert at the start and after the history")
+            out.append("")
+            out.append(contentsOf: growth.markdown)
+            out.append("")
+        }
         out.append("### CPU and memory per process")
         out.append("")
         out.append("CPU seconds used during the phase (from /proc/PID/stat utime+stime), the share of one core, the largest RSS "
@@ -54,7 +63,7 @@ struct BenchReport {
         for result in results {
             for usage in result.usage {
                 let perAlert = result.delivered > 0 ? usage.cpuSeconds / Double(result.delivered) * 1e6 : 0
-                out.append("| \(result.system) | \(result.load) | \(usage.name) | \(String(format: "%.2f", usage.cpuSeconds)) | "
+                out.append("| \(result.system) | \(result.label) | \(usage.name) | \(String(format: "%.2f", usage.cpuSeconds)) | "
                            + "\(Int(usage.cpuPercent.rounded())) | \(String(format: "%.1f", usage.maxRSSMiB)) | \(Int(perAlert.rounded())) |")
             }
         }
@@ -122,6 +131,13 @@ struct BenchReport {
             let complete = our.delivered == our.sent
             lines.append("p99 ≤ 20 ms at 1,000 alerts/s: \(ms(our.p99)) ms: \(mark(our.p99 <= 20 && complete))"
                          + (complete ? "" : " (\(our.sent - our.delivered) not delivered)"))
+        }
+        if let growth {
+            let percent: Int = Int(((HistoryGrowth.limit - 1) * 100).rounded())
+            let ratio: String = String(format: "%.2f", growth.ratio)
+            let history: String = growth.history.sent.formatted()
+            lines.append("Example configuration, CPU per alert after \(history) alerts of history within \(percent) % of the start: "
+                         + "\(ratio)×: \(mark(growth.met))")
         }
         return lines
     }

@@ -7,11 +7,15 @@ enum Load: Sendable, CustomStringConvertible {
     case fixedRate(Int)
     /// Keeps `window` messages unaccepted by the system (unacknowledged publishes, queued POSTs) at all times.
     case maxRate(window: Int)
+    /// Keeps `window` alerts sent and not yet delivered end to end: as fast as the whole pipeline takes them, with
+    /// no backlog building up in front of its slowest stage.
+    case delivered(window: Int)
 
     var description: String {
         switch self {
         case .fixedRate(let rate): "\(rate.formatted())/s open loop"
         case .maxRate: "max rate"
+        case .delivered(let window): "max rate, \(window.formatted()) in flight end to end"
         }
     }
 }
@@ -19,6 +23,8 @@ enum Load: Sendable, CustomStringConvertible {
 struct PhaseResult: Sendable {
     let system: String
     let load: Load
+    /// As printed in the tables: the load, or a name for the phase (e.g. "after 100,000 alerts of history").
+    let label: String
     let sent: Int
     let delivered: Int
     /// Milliseconds.
@@ -34,21 +40,23 @@ struct PhaseRunner {
     /// Give up waiting once nothing new arrived for this long.
     var idleTimeout: Double = 20
 
-    func run(_ load: Load, count: Int, on system: SystemUnderTest) -> PhaseResult {
-        let range = ledger.reserve(count)
+    /// `label` names the phase in the tables (default: the load).
+    func run(_ load: Load, count: Int, on system: SystemUnderTest, label: String? = nil) -> PhaseResult {
+        let range = ledger.reserve(count, parts: system.receiptParts)
         sampler.begin()
         switch load {
         case .fixedRate(let rate): sendOnSchedule(range, rate: rate, to: system)
         case .maxRate(let window): sendFlat(range, window: window, to: system)
+        case .delivered(let window): sendClosedLoop(range, window: window, to: system)
         }
         waitForDeliveries(range)
         let usage = sampler.end()
-        return measure(range, load: load, system: system.name, usage: usage)
+        return measure(range, load: load, label: label ?? load.description, system: system.name, usage: usage)
     }
 
     /// Warm-up: connections, caches, SQLite pages; not measured.
     func warmUp(_ system: SystemUnderTest, count: Int) {
-        let range = ledger.reserve(count)
+        let range = ledger.reserve(count, parts: system.receiptParts)
         sendOnSchedule(range, rate: 500, to: system)
         waitForDeliveries(range)
     }
@@ -91,6 +99,25 @@ struct PhaseRunner {
         }
     }
 
+    private func sendClosedLoop(_ range: Range<Int>, window: Int, to system: SystemUnderTest) {
+        // Phases run one at a time, so the ledger's running total counts this phase's deliveries.
+        let receivedBefore = ledger.totalReceived
+        var next = range.lowerBound
+        while next < range.upperBound {
+            let room = window - ((next - range.lowerBound) - (ledger.totalReceived - receivedBefore))
+            guard room > 0 else {
+                usleep(500)
+                continue
+            }
+            let now = monotonicNanos()
+            let end = Swift.min(range.upperBound, next + Swift.min(room, 200))
+            let batch = (next..<end).map { (seq: $0, sentNanos: now) }
+            for item in batch { ledger.markSent(item.seq, at: now) }
+            system.send(batch)
+            next = end
+        }
+    }
+
     private func waitForDeliveries(_ range: Range<Int>) {
         var last = -1
         var lastProgress = Date()
@@ -107,7 +134,7 @@ struct PhaseRunner {
         }
     }
 
-    private func measure(_ range: Range<Int>, load: Load, system: String, usage: [ProcessUsage]) -> PhaseResult {
+    private func measure(_ range: Range<Int>, load: Load, label: String, system: String, usage: [ProcessUsage]) -> PhaseResult {
         var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1_000, highestTrackableValue: 3_600_000_000_000,
                                           numberOfSignificantValueDigits: .three)
         let times = ledger.times(in: range)
@@ -122,9 +149,9 @@ struct PhaseRunner {
             _ = histogram.record(received > sent ? received - sent : 0)
         }
         let milliseconds = { (nanos: UInt64) in Double(nanos) / 1e6 }
-        writeTimeline(times, firstSent: firstSent, name: "\(system)-\(load)")
+        writeTimeline(times, firstSent: firstSent, name: "\(system)-\(label)")
         let span = lastReceived > firstSent ? Double(lastReceived - firstSent) / 1e9 : 0
-        return PhaseResult(system: system, load: load, sent: range.count, delivered: delivered,
+        return PhaseResult(system: system, load: load, label: label, sent: range.count, delivered: delivered,
                            p50: milliseconds(histogram.valueAtPercentile(50)), p99: milliseconds(histogram.valueAtPercentile(99)),
                            p999: milliseconds(histogram.valueAtPercentile(99.9)), max: milliseconds(histogram.max),
                            throughput: span > 0 ? Double(delivered) / span : 0, usage: usage)

@@ -12,30 +12,38 @@ final class PipelineSystem: SystemUnderTest, @unchecked Sendable {
         ServiceSpec(name: "webhook-gateway", optional: false),
         ServiceSpec(name: "escalator", optional: true),
     ]
-    static let secretEnv = "BENCH_WEBHOOK_SECRET"
+    static let minimalName = "alerting (ingest → router → webhook-gateway)"
+    static let exampleName = "alerting, example config (Teams + ticketing webhooks; Slack held)"
 
-    let name = "alerting (ingest → router → webhook-gateway)"
+    let name: String
+    let configuration: PipelineConfiguration
     private let setup: BenchSetup
     private var broker: BenchBroker?
-    private var running: [(name: String, process: ChildProcess)] = []
+    private var running: [(name: String, process: ChildProcess, httpPort: Int)] = []
     private var publisher: BenchMQTTClient?
     private(set) var notes: [String] = []
 
-    init(setup: BenchSetup) { self.setup = setup }
+    init(setup: BenchSetup, configuration: PipelineConfiguration = .minimal, name: String = PipelineSystem.minimalName) {
+        self.setup = setup
+        self.configuration = configuration
+        self.name = name
+    }
+
+    var receiptParts: ReceiptParts { configuration.parts }
 
     var processes: [(name: String, pid: Int32)] {
         (broker.map { [("mosquitto", $0.process.pid)] } ?? []) + running.map { ($0.name, $0.process.pid) }
     }
 
     func start() throws {
-        let base = setup.directory.appendingPathComponent("alerting")
+        let base = setup.directory.appendingPathComponent(configuration.directoryName)
         let broker = try BenchBroker(devConfig: setup.brokerConfig, directory: base.appendingPathComponent("mosquitto"),
                                      executable: setup.mosquitto)
         self.broker = broker
         let config = base.appendingPathComponent("alerting.yaml")
-        try PipelineSystem.config(receiverURL: setup.receiverURL, brokerURL: broker.url)
+        try configuration.yaml(receiverURL: setup.receiverURL, brokerURL: broker.url)
             .write(to: config, atomically: true, encoding: .utf8)
-        setenv(PipelineSystem.secretEnv, "whsec_" + Data("bench-signing-secret".utf8).base64EncodedString(), 1)
+        for (key, value) in configuration.environment(receiverURL: setup.receiverURL) { setenv(key, value, 1) }
         for service in setup.services {
             let executable = setup.binDir.appendingPathComponent(service.name)
             guard FileManager.default.isExecutableFile(atPath: executable.path) else {
@@ -49,7 +57,7 @@ final class PipelineSystem: SystemUnderTest, @unchecked Sendable {
                 "--http", "127.0.0.1:\(httpPort)", "--log-level", "warning", "--client-id", "bench-\(service.name)",
             ], output: log.path)
             if try waitUntilHealthy(service.name, process: process, port: httpPort, log: log, optional: service.optional) {
-                running.append((service.name, process))
+                running.append((service.name, process, httpPort))
             }
         }
         publisher = try BenchMQTTClient(brokerURL: broker.url, clientID: "bench-publisher")
@@ -91,34 +99,18 @@ final class PipelineSystem: SystemUnderTest, @unchecked Sendable {
         broker?.stop()
     }
 
-    /// One tenant, one service whose generic webhook (signed) points at the bench's receiver; nothing else routes.
-    static func config(receiverURL: String, brokerURL: String) -> String {
-        """
-        broker:
-          url: \(brokerURL)
-          topic_root: alerting
-        limits:
-          max_payload_bytes: 8192
-        tenants:
-          - id: acme
-            name: Acme
-            users:
-              - id: bob
-                name: Bob
-                roles: [admin]
-                email: bob@acme.example.test
-            services:
-              - id: press-line
-                name: Press line
-                owners: [bob]
-                notification_channels: [webhook]
-                webhooks:
-                  - id: receiver
-                    name: Bench receiver
-                    type: generic
-                    url: \(receiverURL)/hook
-                    secret_env: \(secretEnv)
+    /// Dispatches the router holds in its outbox per channel with no consumer (its /healthz `held`, counted every 5 s).
+    func heldDispatches() -> [String: Int] {
+        guard let router = running.first(where: { $0.name == "router" }),
+              case .success(let response) = HTTPClient(connectTimeout: 1).perform(
+                HTTPRequest(method: "GET", url: "http://127.0.0.1:\(router.httpPort)/healthz", timeout: 2)),
+              response.isSuccess,
+              let health = try? JSONDecoder().decode(Health.self, from: response.body) else { return [:] }
+        return health.held ?? [:]
+    }
 
-        """
+    /// The part of /healthz the bench reads.
+    private struct Health: Decodable {
+        let held: [String: Int]?
     }
 }

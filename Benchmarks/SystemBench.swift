@@ -1,4 +1,5 @@
-// `bench system` (the default): ours, the raw broker and Alertmanager, same loads, one run; prints Markdown.
+// `bench system` (the default): ours, the raw broker and Alertmanager, same loads, one run, and ours again on the
+// shipped example configuration at the start and after a history of alerts; prints Markdown.
 import ArgumentParser
 import Foundation
 
@@ -30,8 +31,20 @@ struct SystemBench: AsyncParsableCommand {
     @Option(name: .customLong("am-group-interval"), help: "Alertmanager group_interval (see docs/benchmarks.md).")
     var amGroupInterval: String = "5m"
 
-    @Option(help: "Systems to run, comma separated: alerting, raw, alertmanager.")
-    var systems: String = "alerting,raw,alertmanager"
+    @Option(help: "Systems to run, comma separated: alerting, raw, alertmanager, example (ours on the example configuration, start vs after history).")
+    var systems: String = "alerting,raw,alertmanager,example"
+
+    @Option(name: .customLong("example-config"), help: "The shipped example configuration (only its webhook URLs are pointed at the receiver).")
+    var exampleConfig: String = "config/alerting.example.yaml"
+
+    @Option(name: .customLong("example-rate"), help: "Fixed rate of the two measured phases on the example configuration (alerts/s; the 2-core machine takes ~800/s there at most).")
+    var exampleRate: Int = 500
+
+    @Option(name: .customLong("example-count"), help: "Alerts per measured phase on the example configuration (default 20000, --quick 1000).")
+    var exampleCount: Int?
+
+    @Option(help: "Alerts of history pushed through between the two measured phases (default 100000, --quick 2000).")
+    var history: Int?
 
     @Option(name: .customLong("services"), help: "Our services to start, in order; a trailing ? marks one optional.")
     var services: String = PipelineSystem.defaultServices.map { $0.name + ($0.optional ? "?" : "") }.joined(separator: ",")
@@ -51,7 +64,10 @@ struct SystemBench: AsyncParsableCommand {
         let loads: [Load] = rates.map { .fixedRate($0) } + [.maxRate(window: 2000)]
         let warmUp = quick ? 100 : 500
         let systemNames = systems.split(separator: ",").map(String.init)
-        let ledger = DeliveryLedger(capacity: systemNames.count * (loads.count * count + warmUp) + 16)
+        let growthPlan = HistoryGrowthPlan(config: URL(fileURLWithPath: exampleConfig), rate: exampleRate,
+                                           count: exampleCount ?? (quick ? 1000 : 20000), history: history ?? (quick ? 2000 : 100_000))
+        let ledger = DeliveryLedger(capacity: systemNames.count * (loads.count * count + warmUp)
+                                    + (systemNames.contains("example") ? warmUp + growthPlan.alerts : 0) + 16)
         let receiver = AlertReceiver(ledger: ledger)
         try await receiver.start()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("alerting-bench-\(UUID().uuidString.prefix(8))")
@@ -68,7 +84,7 @@ struct SystemBench: AsyncParsableCommand {
             let thread = Thread {
                 continuation.resume(returning: Result {
                     try SystemBench.runAll(setup: setup, systemNames: systemNames, loads: loads, count: count, warmUp: warmUp,
-                                           mode: quick ? "quick mode (\(count) per phase)" : "full mode (\(count) per phase)",
+                                           growthPlan: growthPlan, mode: quick ? "quick mode (\(count) per phase)" : "full mode (\(count) per phase)",
                                            startedAt: startedAt)
                 })
             }
@@ -86,14 +102,16 @@ struct SystemBench: AsyncParsableCommand {
     }
 
     static func runAll(setup: BenchSetup, systemNames: [String], loads: [Load], count: Int, warmUp: Int,
-                       mode: String, startedAt: Date) throws -> BenchReport {
+                       growthPlan: HistoryGrowthPlan, mode: String, startedAt: Date) throws -> BenchReport {
         let sampler = ProcessSampler()
         defer { sampler.shutdown() }
         let runner = PhaseRunner(ledger: setup.ledger, sampler: sampler)
         var results: [PhaseResult] = []
         var notes: [String: [String]] = [:]
+        var growth: HistoryGrowth?
         let ours = PipelineSystem(setup: setup), raw = RawBrokerSystem(setup: setup), am = AlertmanagerSystem(setup: setup)
-        let byName: [String: SystemUnderTest] = ["alerting": ours, "raw": raw, "alertmanager": am]
+        let example = PipelineSystem(setup: setup, configuration: .example(growthPlan.config), name: PipelineSystem.exampleName)
+        let byName: [String: SystemUnderTest] = ["alerting": ours, "raw": raw, "alertmanager": am, "example": example]
         for name in systemNames {
             guard let system = byName[name] else { throw BenchError(code: .service, message: "unknown system \(name)") }
             log("starting \(system.name)")
@@ -110,6 +128,13 @@ struct SystemBench: AsyncParsableCommand {
             sampler.watch(system.processes + [("bench", getpid())])
             log("warming up (\(warmUp) alerts)")
             runner.warmUp(system, count: warmUp)
+            if system === example {
+                let measured = growthPlan.run(on: example, runner: runner)
+                results += [measured.start, measured.history, measured.after]
+                growth = measured
+                notes[system.name] = system.notes
+                continue
+            }
             for load in loads {
                 log("\(system.name): \(load), \(count) alerts")
                 let result = runner.run(load, count: count, on: system)
@@ -119,7 +144,7 @@ struct SystemBench: AsyncParsableCommand {
             }
             notes[system.name] = system.notes
         }
-        return BenchReport(machine: .current(), mode: mode, startedAt: startedAt, results: results, notes: notes,
+        return BenchReport(machine: .current(), mode: mode, startedAt: startedAt, results: results, notes: notes, growth: growth,
                            ours: ours.name, raw: raw.name, alertmanager: am.name)
     }
 }

@@ -8,10 +8,16 @@ protocol SystemUnderTest: AnyObject, Sendable {
     var processes: [(name: String, pid: Int32)] { get }
     /// Notes for the report (e.g. a service that was skipped).
     var notes: [String] { get }
+    /// The receipts that make one alert delivered (`.any`: the first request or message that carries it).
+    var receiptParts: ReceiptParts { get }
     func start() throws
     /// Hands the batch to the client and returns at once (open loop): never waits for the system.
     func send(_ batch: [(seq: Int, sentNanos: UInt64)])
     /// Messages handed to `send` that the system has not yet accepted (unacknowledged publishes, queued POSTs).
     var backlog: Int { get }
     func stop()
+}
+
+extension SystemUnderTest {
+    var receiptParts: ReceiptParts { .any }
 }
