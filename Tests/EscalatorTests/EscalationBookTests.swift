@@ -110,7 +110,8 @@ private func steps(_ rows: [OutboxMessage]) throws -> [Envelope<EscalationStepTa
         defer { task.cancel() }
         func outboxCount() throws -> Int { try book.store.read { try Outbox.count($0) } }
         func waitFor(_ count: Int) async throws {
-            let deadline = Date().addingTimeInterval(5)
+            // Generous: with the whole suite running on two cores the loop's task may wait a while for a thread.
+            let deadline = Date().addingTimeInterval(30)
             while try outboxCount() < count {
                 guard Date() < deadline else { throw ServiceProcessError(message: "outbox has \(try outboxCount()) of \(count)") }
                 try await Task.sleep(nanoseconds: 5_000_000)
