@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "router", targets: ["RouterMain"]),
         .executable(name: "webhook-gateway", targets: ["WebhookGatewayMain"]),
         .executable(name: "escalator", targets: ["EscalatorMain"]),
+        .executable(name: "integration-health-notifier", targets: ["IntegrationHealthNotifierMain"]),
         .executable(name: "bench", targets: ["Bench"]),
     ],
     dependencies: [
@@ -99,6 +100,15 @@ let package = Package(
         .executableTarget(name: "EscalatorMain", dependencies: ["Escalator", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Services/escalator/Main"),
 
+        .target(name: "IntegrationHealth", dependencies: ["ServiceKit", "Contracts", "Config", "Store", "MQTT",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ], path: "Services/integration-health-notifier", exclude: ["Main"]),
+        .executableTarget(name: "IntegrationHealthNotifierMain", dependencies: ["IntegrationHealth", "ServiceKit",
+                                                                                .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Services/integration-health-notifier/Main"),
+
         // The benchmark: drives the real system over a real broker (scripts/bench).
         .executableTarget(name: "Bench", dependencies: [
             "Harness", "MQTT", "Contracts", "HTTPClient", "Store", "Escalator", "Config", "Directory",
@@ -124,6 +134,7 @@ let package = Package(
         .testTarget(name: "WebhookGatewayTests", dependencies: ["WebhookGateway", "TestSupport"]),
         .testTarget(name: "DirectoryTests", dependencies: ["Directory"]),
         .testTarget(name: "EscalatorTests", dependencies: ["Escalator", "TestSupport"]),
-        .testTarget(name: "SystemTests", dependencies: ["Ingest", "Router", "WebhookGateway", "Escalator", "TestSupport"]),
+        .testTarget(name: "IntegrationHealthTests", dependencies: ["IntegrationHealth", "Router", "TestSupport"]),
+        .testTarget(name: "SystemTests", dependencies: ["Ingest", "Router", "WebhookGateway", "Escalator", "IntegrationHealth", "TestSupport"]),
     ]
 )

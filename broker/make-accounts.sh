@@ -75,6 +75,9 @@ for t_index, tenant in enumerate(config.get("tenants") or []):
             f"topic write {root}/ack/{tid}/+/by/{uid}",
             f"topic read {root}/alerts/{tid}/#",
             f"topic read {root}/inbox/{tid}/{uid}",
+            # Their own integration notification preferences: changed here, read back retained.
+            f"topic write integrations/preferences/{tid}/{uid}",
+            f"topic read integrations/preferences/{tid}/{uid}/effective",
         ]))
 
 seen = {}

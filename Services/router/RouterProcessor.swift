@@ -38,11 +38,12 @@ public struct RouterProcessor: MessageProcessor {
         case "receipts": try receipt(message, topicTenant: parsed.tenant, context)
         case "ack": try readCommand(message, topicTenant: parsed.tenant, rest: parsed.rest, context)
         case "analytics": try analyticsRequest(message, topicTenant: parsed.tenant, rest: parsed.rest, context)
+        case "dispatch": try inAppDispatch(message, channel: parsed.tenant, rest: parsed.rest, context)
         default: return
         }
     }
 
-    private func refuse(_ what: String, _ topic: String) {
+    func refuse(_ what: String, _ topic: String) {
         tenantMismatches.increment()
         logger.error("refused \(what) whose tenant does not match its topic \(topic)")
     }
@@ -147,7 +148,7 @@ public struct RouterProcessor: MessageProcessor {
         RouterMetrics.dispatched(channel: request.channel)
     }
 
-    private func publishInbox(tenant: String, user: String, _ context: ProcessingContext) throws {
+    func publishInbox(tenant: String, user: String, _ context: ProcessingContext) throws {
         let keep = config.current.channels.inApp.keepLatest
         let snapshot = try InboxRecords.snapshot(context.db, tenant: tenant, user: user, keepLatest: keep)
         try context.publish(Envelope(source: context.source, tenant: tenant, time: context.now, data: snapshot),

@@ -11,21 +11,24 @@ public enum RouterService {
 
     public static let migrations = DispatchRecords.migrations + AlertFacts.migrations + InboxRecords.migrations + ParkedSteps.migrations
 
-    /// Events, escalation steps, receipts, ack commands (for inbox reads) and analytics requests of the tenants
-    /// this instance owns.
+    /// Events, escalation steps, receipts, ack commands (for inbox reads), analytics requests and other services'
+    /// in-app dispatches of the tenants this instance owns.
     public static func subscriptions(topics: Topics, partition: Partition, config: AlertingConfig) -> [String] {
         if partition.count == 1 {
-            return [topics.eventsFilter, topics.escalationsFilter, topics.receiptsFilter, topics.ackFilter, topics.analytics(tenant: "+")]
+            return [topics.eventsFilter, topics.escalationsFilter, topics.receiptsFilter, topics.ackFilter, topics.analytics(tenant: "+"),
+                    topics.dispatchFilter(channel: ChannelName.inApp.rawValue)]
         }
         return config.tenants.map(\.id).filter(partition.owns(tenant:)).flatMap { tenant in
             [topics.events(tenant: tenant, alertId: "+"), topics.escalations(tenant: tenant, alertId: "+"), topics.receipts(tenant: tenant),
-             topics.ack(tenant: tenant, alertId: "#"), topics.analytics(tenant: tenant)]
+             topics.ack(tenant: tenant, alertId: "#"), topics.analytics(tenant: tenant),
+             topics.dispatch(channel: ChannelName.inApp.rawValue, tenant: tenant)]
         }
     }
 
+    /// A publisher of dispatches (each channel held while nobody consumes it) and the in-app channel's consumer.
     public static func makeRuntime(options: ServiceOptions) throws -> ServiceRuntime {
         try ServiceRuntime(name: name, options: options, defaultHTTPPort: defaultHTTPPort, migrations: migrations,
-                           holdsDispatches: true, subscriptions: subscriptions)
+                           consumes: [ChannelName.inApp.rawValue], holdsDispatches: true, subscriptions: subscriptions)
     }
 
     public static func run(_ runtime: ServiceRuntime, installSignalHandlers: Bool = true) async throws {

@@ -49,6 +49,14 @@ public struct Topics: Sendable, Equatable {
     /// Integration monitors publish outside the root, as the brief names it.
     public static func integrationHealth(tenant: String, integrationId: String) -> String { "integrations/health/\(tenant)/\(integrationId)" }
     public static let integrationHealthFilter = "integrations/health/#"
+    /// Retained health of one integration, kept by the integration-health-notifier.
+    public static func integrationState(tenant: String, integrationId: String) -> String { "integrations/state/\(tenant)/\(integrationId)" }
+    /// An admin's run-time integration notification preferences (a change), and their retained read-back.
+    public static func integrationPreferences(tenant: String, user: String) -> String { "integrations/preferences/\(tenant)/\(user)" }
+    public static let integrationPreferencesFilter = "integrations/preferences/+/+"
+    public static func integrationPreferencesEffective(tenant: String, user: String) -> String {
+        "integrations/preferences/\(tenant)/\(user)/effective"
+    }
 
     /// A shared subscription, so several instances of a gateway split a topic's messages.
     public static func shared(group: String, _ filter: String) -> String { "$share/\(group)/\(filter)" }
