@@ -25,8 +25,11 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
         var reading = false
         var readAgain = false
         var finishedWhileReading = Set<Int64>()
+        /// With `tracksRemoval`: items finished whose rows may still be in the table (their deletion has not committed).
+        var finishedNotRemoved = Set<Int64>()
     }
     private let state = Mutex(State())
+    private let tracksRemoval: Bool
 
     /// - Parameters:
     ///   - read: committed items with id ≥ `from`, in id order, at most `limit` (ids grow in commit order).
@@ -34,11 +37,14 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
     ///     in the order they were let in; it must not call back into this backlog.
     ///   - extraRoom: items in memory that should not count against the limit right now.
     ///   - paused: starts held (see `pause()`).
+    ///   - tracksRemoval: a finished item's row leaves the table later, in a transaction of the owner's
+    ///     (`removed(_:)` says when it committed): until then a read that still sees the row must not hand it on again.
     public init(limit: Int, read: @escaping @Sendable (_ from: Int64, _ limit: Int) throws -> [Item],
                 id: @escaping @Sendable (Item) -> Int64, handOn: @escaping @Sendable ([Item]) -> Void,
                 extraRoom: @escaping @Sendable () -> Int = { 0 }, readFailed: @escaping @Sendable (any Error) -> Void = { _ in },
-                paused: Bool = false) {
+                paused: Bool = false, tracksRemoval: Bool = false) {
         state.withLock { $0.paused = paused }
+        self.tracksRemoval = tracksRemoval
         self.limit = max(1, limit)
         self.read = read
         self.id = id
@@ -86,11 +92,17 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
     public func finished(_ ids: [Int64]) {
         guard !ids.isEmpty else { return }
         let refillNow = state.withLock { state -> Bool in
-            for id in ids { state.inMemory.remove(id) }
+            for id in ids where state.inMemory.remove(id) != nil && tracksRemoval { state.finishedNotRemoved.insert(id) }
             if state.reading { state.finishedWhileReading.formUnion(ids) }
             return !state.paused && state.spilledFrom != nil && state.inMemory.count <= limit / 2
         }
         if refillNow { refill() }
+    }
+
+    /// The rows of these finished items are gone from the table (their deleting transaction committed).
+    public func removed(_ ids: [Int64]) {
+        guard tracksRemoval, !ids.isEmpty else { return }
+        state.withLock { state in for id in ids { state.finishedNotRemoved.remove(id) } }
     }
 
     /// Hands nothing more on: what is in memory stays there and finishes, what is offered from now on stays in the
@@ -151,7 +163,9 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
                 return
             }
             let (handedAny, again) = state.withLock { state -> (Bool, Bool) in
-                let fresh = items.filter { !state.inMemory.contains(id($0)) && !state.finishedWhileReading.contains(id($0)) }
+                let fresh = items.filter {
+                    !state.inMemory.contains(id($0)) && !state.finishedWhileReading.contains(id($0)) && !state.finishedNotRemoved.contains(id($0))
+                }
                 for item in fresh { state.inMemory.insert(id(item)) }
                 let lowered = (state.spilledFrom ?? from) < from
                 if items.count < room && !state.offeredWhileReading && !lowered {

@@ -68,42 +68,36 @@ public final class DurableConsumer: MQTTSink, @unchecked Sendable {
 
     /// Returns what the batch published, its after-commit actions and how many messages went to the dead letters.
     private func commit(_ batch: [MQTTMessage], isolatingFailures: Bool) throws -> ([OutboxMessage], [() -> Void], Int) {
-        // The rows of publishes the broker acknowledged since the last batch go in this commit; if it rolls back,
-        // they wait for the next one.
-        let acknowledged = relay.takeAcknowledged()
-        do {
-            // Durably: the PUBACKs of this batch go out once this returns, and the broker then forgets the messages.
-            return try store.writeDurably { db -> ([OutboxMessage], [() -> Void], Int) in
-                try Outbox.remove(db, ids: acknowledged)
-                let context = ProcessingContext(db: db, now: clock(), source: source, lane: relay.lane)
-                var deadLettered = 0
-                for message in batch {
-                    guard isolatingFailures else {
-                        try processor.process(message, context)
-                        continue
-                    }
-                    let mark = context.mark
-                    do {
-                        try db.inSavepoint {
-                            try processor.process(message, context)
-                            return .commit
-                        }
-                    } catch where !StorageFailure.isStorageFailure(error) {
-                        context.rollBack(to: mark)
-                        // Acknowledged with the batch, so kept where an operator can find it (`SERVICE dead-letters`),
-                        // in this transaction: dropped and recorded, or neither.
-                        try DeadLetters.record(db, direction: .received, topic: message.topic, payload: message.payload,
-                                               reason: String(String(describing: error).prefix(1_000)), at: context.now)
-                        deadLettered += 1
-                        metrics.poison.increment()
-                        logger.error("dropped a message on \(message.topic) that could not be processed, kept as a dead letter: \(error)")
-                    }
+        // Durably: the PUBACKs of this batch go out once this returns, and the broker then forgets the messages.
+        try store.writeDurably { db -> ([OutboxMessage], [() -> Void], Int) in
+            // The rows of publishes the broker acknowledged since the last batch go in this commit; if it rolls back,
+            // they wait for the next one.
+            try relay.deleteAcknowledged(in: db)
+            let context = ProcessingContext(db: db, now: clock(), source: source, lane: relay.lane)
+            var deadLettered = 0
+            for message in batch {
+                guard isolatingFailures else {
+                    try processor.process(message, context)
+                    continue
                 }
-                return (context.produced, context.afterCommitActions, deadLettered)
+                let mark = context.mark
+                do {
+                    try db.inSavepoint {
+                        try processor.process(message, context)
+                        return .commit
+                    }
+                } catch where !StorageFailure.isStorageFailure(error) {
+                    context.rollBack(to: mark)
+                    // Acknowledged with the batch, so kept where an operator can find it (`SERVICE dead-letters`),
+                    // in this transaction: dropped and recorded, or neither.
+                    try DeadLetters.record(db, direction: .received, topic: message.topic, payload: message.payload,
+                                           reason: String(String(describing: error).prefix(1_000)), at: context.now)
+                    deadLettered += 1
+                    metrics.poison.increment()
+                    logger.error("dropped a message on \(message.topic) that could not be processed, kept as a dead letter: \(error)")
+                }
             }
-        } catch {
-            relay.giveBack(acknowledged)
-            throw error
+            return (context.produced, context.afterCommitActions, deadLettered)
         }
     }
 

@@ -78,7 +78,8 @@ public final class OutboxRelay: Sendable {
                     metrics.published.increment(by: messages.count)
                 },
                 readFailed: { logger.error("could not read the outbox backlog of lane '\(name)': \($0)") },
-                paused: holdsLanes && !name.isEmpty && !lanes.released.contains(name))
+                paused: holdsLanes && !name.isEmpty && !lanes.released.contains(name),
+                tracksRemoval: true)
             lanes.backlogs[name] = backlog
             return backlog
         }
@@ -147,6 +148,7 @@ public final class OutboxRelay: Sendable {
     public func refused(tokens: [Int64]) {
         guard !tokens.isEmpty else { return }
         finishedInLanes(tokens)
+        removedInLanes(tokens)
     }
 
     /// The rows left the MQTT client: room in their lanes' windows (each lane drops the ids it does not hold).
@@ -154,14 +156,26 @@ public final class OutboxRelay: Sendable {
         for backlog in lanes.withLock({ Array($0.backlogs.values) }) { backlog.finished(tokens) }
     }
 
-    /// Deletes the acknowledged rows inside a transaction the caller is writing anyway. If that
-    /// transaction rolls back the ids are lost here, the rows stay and go out again after a restart,
-    /// where consumers drop them as repeats.
+    /// The rows are gone from the table: a read from it can no longer hand them on again.
+    private func removedInLanes(_ ids: [Int64]) {
+        for backlog in lanes.withLock({ Array($0.backlogs.values) }) { backlog.removed(ids) }
+    }
+
+    /// Deletes acknowledged rows in the caller's transaction: once it commits the lanes forget them, and if it rolls
+    /// back they wait for the next transaction.
+    public func removeAcknowledged(_ ids: [Int64], in db: Database) throws {
+        guard !ids.isEmpty else { return }
+        try Outbox.remove(db, ids: ids)
+        db.afterNextTransaction(onCommit: { [weak self] _ in self?.removedInLanes(ids) },
+                                onRollback: { [weak self] _ in self?.giveBack(ids) })
+    }
+
+    /// Deletes the acknowledged rows inside a transaction the caller is writing anyway; if that transaction rolls
+    /// back, they wait for the next one (`removeAcknowledged`).
     public func deleteAcknowledged(in db: Database) throws {
         let ids = takeAcknowledged()
-        guard !ids.isEmpty else { return }
         do {
-            try Outbox.remove(db, ids: ids)
+            try removeAcknowledged(ids, in: db)
         } catch {
             giveBack(ids)
             throw error

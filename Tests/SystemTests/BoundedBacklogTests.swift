@@ -139,3 +139,24 @@ import Testing
     backlog.resume()                               // idempotent
     #expect(handed.withLock { $0 } == [1, 2, 3, 4, 5])
 }
+
+/// Rows finished (acknowledged) whose deletion has not committed yet are still in the table; a read from a cursor an
+/// out-of-order offer lowered must not hand them on a second time.
+@Test func aFinishedItemStillInTheTableIsNotHandedOnAgainBeforeItsRemovalCommits() {
+    let table = Mutex<[Int64]>([1, 2, 3, 4])      // committed; 1 and 2 by a writer that offers them late
+    let handed = Mutex<[Int64]>([])
+    let backlog = BoundedBacklog<Int64>(
+        limit: 2,
+        read: { from, limit in table.withLock { Array($0.filter { $0 >= from }.sorted().prefix(limit)) } },
+        id: { $0 }, handOn: { items in handed.withLock { $0 += items } }, tracksRemoval: true)
+    backlog.offer([3, 4])
+    backlog.offer([1, 2])                          // no room: left in the table, the cursor goes back to 1
+    backlog.finished([3, 4])                       // acknowledged; their rows are deleted in a later transaction
+    #expect(handed.withLock { $0 } == [3, 4, 1, 2])
+    backlog.finished([1, 2])                       // the next read starts at 3, where 3 and 4 are still in the table
+    #expect(handed.withLock { $0 } == [3, 4, 1, 2], "nothing handed on twice")
+    table.withLock { $0 = [5] }                  // 1–4 deleted, 5 committed
+    backlog.removed([1, 2, 3, 4])
+    backlog.offer([5])
+    #expect(handed.withLock { $0 } == [3, 4, 1, 2, 5])
+}
