@@ -1,4 +1,4 @@
-// Where an alert stands in its escalation, as seed 001 names the states.
+// Where an alert stands in its escalation.
 
 public enum EscalationStatus: String, Codable, Sendable, CaseIterable {
     /// Escalations are scheduled and none has been taken yet.

@@ -1,4 +1,4 @@
-// The native alert shape of the brief; fields beyond the known ones are kept in `details`.
+// The native alert shape (docs/asyncapi.yaml, `NativeAlert`); fields beyond the known ones are kept in `details`.
 import Contracts
 import Foundation
 

@@ -1,4 +1,4 @@
-// Seed 001's rules import/export: a tenant's routes as JSON or YAML, an import validated as a whole (every error
+// Rules import/export: a tenant's routes as JSON or YAML, an import validated as a whole (every error
 // with its key path), and a plain-English preview of each rule.
 import Config
 import Contracts

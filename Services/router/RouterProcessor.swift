@@ -80,7 +80,7 @@ public struct RouterProcessor: MessageProcessor {
         try applyParkedSteps(tenant: topicTenant, alertId: event.alert.id, directory: directory, context)
     }
 
-    /// Seed 000: a service's own channels, independent of user preferences and never escalated.
+    /// A service's own channels, independent of user preferences and never escalated.
     private func serviceNotifications(_ event: AlertEvent, sourceID: String, tenant: Tenant, _ context: ProcessingContext) throws {
         for plan in ServiceNotifications.plan(for: event, tenant: tenant) {
             let dispatch = DispatchRequest(

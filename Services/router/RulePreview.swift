@@ -1,4 +1,4 @@
-// Seed 001's plain-English reading of a routing rule, for operators checking what a rule will do.
+// The plain-English reading of a routing rule, for operators checking what a rule will do.
 import Config
 
 public enum RulePreview {

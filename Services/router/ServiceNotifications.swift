@@ -1,4 +1,4 @@
-// Seed 000's service notifications: a service's own channels (its Slack channel, its webhooks), isolated from
+// Service notifications: a service's own channels (its Slack channel, its webhooks), isolated from
 // user preferences and never escalated.
 import Config
 import Contracts

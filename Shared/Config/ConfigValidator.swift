@@ -2,7 +2,7 @@
 import Foundation
 
 /// Walks a decoded configuration and collects every problem with its YAML key path.
-/// Defaults the operator did not write (the seed's deadline roles, the `admin` role of
+/// Defaults the operator did not write (the default deadline levels' roles, the `admin` role of
 /// integration admins) are not held against a tenant that has no such role: such
 /// escalations fall back to the tenant's admins at run time.
 struct ConfigValidator {

@@ -6,7 +6,7 @@ public struct DeadlineEscalation: Sendable, Equatable, Codable {
     }
 
     public static let defaultThresholds = [50, 75, 90]
-    /// Seed 003: lead; owner + lead; platform admin + owner.
+    /// Lead; owner + lead; platform admin + owner.
     public static let defaultLevels: [Int: DeadlineLevel] = [
         1: DeadlineLevel(roles: ["workstream_lead"]),
         2: DeadlineLevel(roles: ["program_owner", "workstream_lead"]),

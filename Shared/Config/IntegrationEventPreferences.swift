@@ -7,7 +7,7 @@ public struct IntegrationEventPreferences: Sendable, Equatable, Codable {
     public var configurationChanges: Bool
     public var statusUpdates: Bool
 
-    /// Seed 004's defaults.
+    /// Connection, sync and credential problems on; configuration changes and status updates off.
     public init(connectionIssues: Bool = true, syncFailures: Bool = true, credentialExpiration: Bool = true,
                 configurationChanges: Bool = false, statusUpdates: Bool = false) {
         self.connectionIssues = connectionIssues

@@ -46,7 +46,7 @@ public struct Topics: Sendable, Equatable {
         return parsed.tenant
     }
 
-    /// Integration monitors publish outside the root, as the brief names it.
+    /// Integration monitors publish outside the root (`integrations/...`), whatever `broker.topic_root` says.
     public static func integrationHealth(tenant: String, integrationId: String) -> String { "integrations/health/\(tenant)/\(integrationId)" }
     public static let integrationHealthFilter = "integrations/health/#"
     /// Retained health of one integration, kept by the integration-health-notifier.

@@ -1,11 +1,11 @@
-// Seed 000's channel choice for one user: an override list or the user's priority list, first_available or all.
+// The channel choice for one user: an override list or the user's priority list, first_available or all.
 import Config
 
 public enum ChannelChoice {
     public enum Mode: Sendable, Equatable {
         /// The user's own `channel_mode`.
         case user
-        /// Every channel of the list (a route's explicit `channels`: one delivery per user × channel, seed 001).
+        /// Every channel of the list (a route's explicit `channels`: one delivery per user × channel).
         case each
     }
 

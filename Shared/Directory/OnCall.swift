@@ -4,7 +4,7 @@ import Foundation
 
 public enum OnCall {
     /// All on-call users at `instant`: one per active layer, without repeats, in layer order
-    /// (seed 000's fix: every active layer counts, not just the first).
+    /// (every active layer counts, not just the first).
     public static func users(of schedule: Schedule, at instant: Date) -> [String] {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = schedule.zone

@@ -1,4 +1,4 @@
-// Turning names into people at an instant: escalation targets, route roles and seed 002's incident targeting.
+// Turning names into people at an instant: escalation targets, route roles and incident targeting.
 import Config
 import Contracts
 import Foundation
@@ -34,7 +34,7 @@ public enum Targets {
         }
     }
 
-    /// Seed 002: `priority_users` first in their order, then the mode's users (`users_with_services`: owners of
+    /// Incident targeting: `priority_users` first in their order, then the mode's users (`users_with_services`: owners of
     /// the alert's service before other service owners; `all_members`; `specific_users` and `specific_roles`),
     /// viewers only with `include_viewers`, and nobody who opted out of incident notifications.
     public static func incident(for alert: Alert, in directory: TenantDirectory) -> [User] {

@@ -1,4 +1,4 @@
-// Seed 001's rules import/export and preview over the example configuration.
+// Rules import/export and preview over the example configuration.
 import Config
 import Foundation
 import Router

@@ -1,4 +1,4 @@
-// Seed 000's service notifications over the example configuration: which channels, which webhooks, for which events.
+// Service notifications over the example configuration: which channels, which webhooks, for which events.
 import Config
 import Contracts
 import Foundation
