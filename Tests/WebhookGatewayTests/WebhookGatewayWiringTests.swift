@@ -74,7 +74,9 @@ func gatewayDeliversRetriesAndReportsOverTheBus() async throws {
 
     let byID = receipts(recorder)
     #expect(byID["ok-1"]?.status == .sent && byID["ok-1"]?.httpStatus == 200 && byID["ok-1"]?.attempt == 1)
-    #expect(byID["flaky"]?.status == .sent && byID["flaky"]?.attempt == 3, "two 503s retried, the third attempt succeeds")
+    // Two 503s retried, the third request succeeds; under a loaded machine an attempt can also time out (5 s) before the
+    // receiver counts it, which adds an attempt.
+    #expect(byID["flaky"]?.status == .sent && (byID["flaky"]?.attempt ?? 0) >= 3, "two 503s retried, then sent")
     #expect(byID["broken"]?.status == .failed && byID["broken"]?.httpStatus == 400 && byID["broken"]?.attempt == 1)
     #expect(byID["off"]?.status == .failed && byID["off"]?.error?.contains("disabled") == true)
     let hooks = receiver.requests.filter { $0.path == "/hook" }
