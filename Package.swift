@@ -62,6 +62,15 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Shared/ServiceKit"),
 
+        // What every gateway shares: consume → deliver → receipt, per-destination queues, retries from the table.
+        .target(name: "GatewayKit", dependencies: [
+            "ServiceKit", "Contracts", "Config", "Store", "MQTT", "HTTPClient",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Shared/GatewayKit"),
+
         .target(name: "Directory", dependencies: [
             "Config", "Contracts",
             .product(name: "Crypto", package: "swift-crypto"),
@@ -81,14 +90,14 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ], path: "Services/router", exclude: ["Main"]),
         .executableTarget(name: "RouterMain", dependencies: ["Router", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/router/Main"),
-        .target(name: "WebhookGateway", dependencies: ["ServiceKit", "Contracts", "Config", "Store", "MQTT", "HTTPClient",
+        .target(name: "WebhookGateway", dependencies: ["GatewayKit", "ServiceKit", "Contracts", "Config", "Store", "MQTT", "HTTPClient",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], path: "Services/webhook-gateway", exclude: ["Main"]),
-        .executableTarget(name: "WebhookGatewayMain", dependencies: ["WebhookGateway", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        .executableTarget(name: "WebhookGatewayMain", dependencies: ["WebhookGateway", "GatewayKit", "ServiceKit", "Config", "Contracts", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Services/webhook-gateway/Main"),
 
         .target(name: "Escalator", dependencies: ["ServiceKit", "Contracts", "Config", "Store", "MQTT",
@@ -131,10 +140,11 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TestSupport"]),
         .testTarget(name: "RouterTests", dependencies: ["Router", "TestSupport"]),
-        .testTarget(name: "WebhookGatewayTests", dependencies: ["WebhookGateway", "TestSupport"]),
+        .testTarget(name: "WebhookGatewayTests", dependencies: ["WebhookGateway", "GatewayKit", "TestSupport"]),
+        .testTarget(name: "GatewayKitTests", dependencies: ["GatewayKit", "TestSupport"]),
         .testTarget(name: "DirectoryTests", dependencies: ["Directory"]),
         .testTarget(name: "EscalatorTests", dependencies: ["Escalator", "TestSupport"]),
         .testTarget(name: "IntegrationHealthTests", dependencies: ["IntegrationHealth", "Router", "TestSupport"]),
-        .testTarget(name: "SystemTests", dependencies: ["Ingest", "Router", "WebhookGateway", "Escalator", "IntegrationHealth", "TestSupport"]),
+        .testTarget(name: "SystemTests", dependencies: ["Ingest", "Router", "WebhookGateway", "GatewayKit", "Escalator", "IntegrationHealth", "TestSupport"]),
     ]
 )

@@ -1,6 +1,7 @@
-// Builds the webhook gateway from the common flags: a shared subscription to webhook dispatches, delivery threads.
+// Builds the webhook gateway from the common flags: its provider on top of `GatewayKit`.
 import Config
 import Contracts
+import GatewayKit
 import HTTPClient
 import ServiceKit
 
@@ -10,27 +11,22 @@ public enum WebhookGatewayService {
     /// The channel whose dispatches this gateway delivers (Teams, Google Chat and Discord are webhook types).
     public static let channel = "webhook"
 
-    /// Gateways hold no per-alert state between messages: instances share the topic.
-    public static func subscriptions(topics: Topics, partition: Partition, config: AlertingConfig) -> [String] {
-        [Topics.shared(group: name, topics.dispatchFilter(channel: channel))]
+    /// `webhook`, and `push` when an ntfy server is configured (globally or for a tenant): off otherwise, so the router
+    /// holds nothing for a push gateway that is not there. Read at start; a new ntfy server needs a restart.
+    public static func channels(config: AlertingConfig) -> [String] {
+        let push = config.channels.push?.ntfyURL != nil || config.tenants.contains { $0.channels.push?.ntfyURL != nil }
+        return push ? [channel, NtfyPush.channel] : [channel]
     }
 
     public static func makeRuntime(options: ServiceOptions) throws -> ServiceRuntime {
-        try ServiceRuntime(name: name, options: options, defaultHTTPPort: defaultHTTPPort, migrations: DeliveryRecords.migrations,
-                           consumes: [channel], subscriptions: subscriptions)
+        let config = try ConfigStore(path: options.config, logger: .init(label: "alerting.\(name).config")).current
+        return try Gateway.makeRuntime(service: name, options: options, defaultHTTPPort: defaultHTTPPort, channels: channels(config: config))
     }
 
-    /// - Parameter memoryLimit: delivery jobs held in memory at most; the others wait in the table (`DeliveryWorkers`).
-    public static func run(_ runtime: ServiceRuntime, delivery: WebhookDelivery = WebhookDelivery(), threads: Int = 8,
-                           memoryLimit: Int = 1000, installSignalHandlers: Bool = true) async throws {
-        let workers = DeliveryWorkers(runtime: runtime, delivery: delivery, threads: threads, memoryLimit: memoryLimit)
-        try workers.loadPending()
-        let processor = WebhookGatewayProcessor(topics: runtime.topics, logger: runtime.logger) { workers.accept($0) }
-        let pruner = HistoryPruner(store: runtime.store, relay: nil, logger: runtime.logger, steps: [
-            .rows("finished deliveries") { db, before, limit in try DeliveryRecords.pruneFinished(db, before: before, limit: limit) },
-        ])
-        let config = runtime.config
-        let pruning = pruner.periodic { DeliveryRecords.keptFor(retention: config.current.retention.keepFor.seconds) }
-        try await runtime.run(processor: processor, services: [workers, pruning], installSignalHandlers: installSignalHandlers)
+    /// - Parameter provider: nil: the webhook provider, with `push` when the runtime consumes it.
+    public static func run(_ runtime: ServiceRuntime, provider: WebhookProvider? = nil, settings: GatewaySettings = GatewaySettings(),
+                           installSignalHandlers: Bool = true) async throws {
+        let provider = provider ?? WebhookProvider(push: channels(config: runtime.config.current).contains(NtfyPush.channel))
+        try await Gateway.run(runtime, provider: provider, settings: settings, installSignalHandlers: installSignalHandlers)
     }
 }

@@ -6,9 +6,11 @@ public struct ChannelsConfig: Sendable, Equatable, Codable {
     public var email: EmailConfig?
     public var inApp: InAppConfig
     public var push: PushConfig?
+    public var webhook: WebhookChannelConfig
 
     public init(slack: SlackConfig? = nil, twilio: TwilioConfig? = nil, email: EmailConfig? = nil,
-                inApp: InAppConfig = InAppConfig(), push: PushConfig? = nil) {
+                inApp: InAppConfig = InAppConfig(), push: PushConfig? = nil, webhook: WebhookChannelConfig = WebhookChannelConfig()) {
+        self.webhook = webhook
         self.slack = slack
         self.twilio = twilio
         self.email = email
@@ -19,7 +21,7 @@ public struct ChannelsConfig: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case slack, twilio, email
         case inApp = "in_app"
-        case push
+        case push, webhook
     }
 
     public init(from decoder: any Decoder) throws {
@@ -29,5 +31,6 @@ public struct ChannelsConfig: Sendable, Equatable, Codable {
         email = try r.optional(.email)
         inApp = try r.value(.inApp, default: InAppConfig())
         push = try r.optional(.push)
+        webhook = try r.value(.webhook, default: WebhookChannelConfig())
     }
 }

@@ -72,6 +72,16 @@ struct ConfigValidator {
         if let twilio = channels.twilio { checkHTTPURL(twilio.apiURL, at: "channels.twilio.api_url") }
         if let ntfy = channels.push?.ntfyURL { checkHTTPURL(ntfy, at: "channels.push.ntfy_url") }
         if channels.inApp.keepLatest <= 0 { fail("channels.in_app.keep_latest", "must be positive") }
+        for (index, delay) in channels.webhook.retrySchedule.enumerated() where delay.seconds < 0 {
+            fail("channels.webhook.retry_schedule[\(index)]", "must not be negative")
+        }
+        if channels.webhook.timeout.seconds <= 0 { fail("channels.webhook.timeout", "must be positive") }
+        let pacing = channels.webhook.pacing
+        for (key, value) in [("generic", pacing.generic), ("teams", pacing.teams), ("google_chat", pacing.googleChat),
+                             ("discord", pacing.discord), ("push", pacing.push)] {
+            if value.perSecond < 0 { fail("channels.webhook.pacing.\(key).per_second", "must not be negative") }
+            if value.burst < 1 { fail("channels.webhook.pacing.\(key).burst", "must be at least 1") }
+        }
     }
 
     mutating func checkHTTPURL(_ text: String, at path: String) {

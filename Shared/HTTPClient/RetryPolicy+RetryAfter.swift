@@ -3,7 +3,7 @@ import Foundation
 
 extension RetryPolicy {
     /// Seconds from `now` that a Retry-After value asks for; nil when it is neither form.
-    static func retryAfterSeconds(_ value: String, now: Date) -> Double? {
+    public static func retryAfterSeconds(_ value: String, now: Date) -> Double? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         if !trimmed.isEmpty, trimmed.allSatisfy(\.isASCIIDigit) {
             return Double(trimmed) ?? .greatestFiniteMagnitude

@@ -7,11 +7,14 @@ import TestSupport
 
 extension HeavySystemTests {
 @Suite(.serialized) struct ChannelIsolationTests {
-    /// config/alerting.example.yaml as shipped, with only the webhook URLs pointed at the test's receiver.
+    /// config/alerting.example.yaml as shipped, with only the webhook URLs pointed at the test's receiver, and the Teams
+    /// webhook unpaced: the gateway paces a real Teams webhook at 2 a second (Teams' own limit), and this test's
+    /// 10,000 cards go to a local receiver.
     static func exampleConfig(receiverURL: String) throws -> String {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let yaml = try String(contentsOf: root.appendingPathComponent("config/alerting.example.yaml"), encoding: .utf8)
         return yaml.replacingOccurrences(of: "https://example.test/ticketing", with: "\(receiverURL)/ticketing")
+            .replacingOccurrences(of: "\nchannels:\n", with: "\nchannels:\n  webhook: {pacing: {teams: {per_second: 0}}}\n")
     }
 
     static let exampleEnvironment = ["TICKETING_WEBHOOK_SECRET": SystemHarness.secret, "ACTION_TOKEN_SECRET": "action-secret"]

@@ -1,6 +1,7 @@
 // The whole pipeline for system tests: real broker, ingest and webhook-gateway in-process, router as a process, HTTP receiver.
 import Contracts
 import Foundation
+import GatewayKit
 import HTTPClient
 import Ingest
 import Router
@@ -24,17 +25,18 @@ struct SystemHarness {
         let directory = temporaryDirectory(name)
         let broker = try MosquittoBroker()
         let receiver = try await TestHTTPServer.start()
-        let config = try TestConfig.write(TestConfig.singleWebhook(receiverURL: receiver.url), in: directory)
+        let config = try TestConfig.write(TestConfig.singleWebhook(receiverURL: receiver.url, retrySchedule: "[0.05, 0.1, 0.2, 0.5]"),
+                                          in: directory)
         let status = try BusRecorder(broker: broker, topics: ["alerting/status/#"])
         let ingest = InProcessService(runtime: try IngestService.makeRuntime(
             options: try InProcessService.options(config: config, dataDir: directory.appendingPathComponent("ingest"), broker: broker))) {
             try await IngestService.run($0, installSignalHandlers: false)
         }
-        let delivery = WebhookDelivery(retry: RetryPolicy(maxAttempts: 5, baseDelay: 0.05, maxDelay: 0.5),
-                                       environment: ["TEST_WEBHOOK_SECRET": secret])
+        let provider = WebhookProvider(environment: ["TEST_WEBHOOK_SECRET": secret])
         let gateway = InProcessService(runtime: try WebhookGatewayService.makeRuntime(
             options: try InProcessService.options(config: config, dataDir: directory.appendingPathComponent("webhook-gateway"), broker: broker))) {
-            try await WebhookGatewayService.run($0, delivery: delivery, threads: 4, installSignalHandlers: false)
+            try await WebhookGatewayService.run($0, provider: provider, settings: GatewaySettings(threads: 4),
+                                                installSignalHandlers: false)
         }
         let router = try ServiceProcess(name: "router", arguments: [
             "--config", config.path, "--data-dir", directory.appendingPathComponent("router").path, "--broker", broker.url,

@@ -10,13 +10,16 @@ public enum TestConfig {
     }
 
     /// One tenant (`acme`) with one service whose generic webhook posts to `receiverURL`, signed with the secret in `secretEnv`.
-    public static func singleWebhook(receiverURL: String, secretEnv: String = "TEST_WEBHOOK_SECRET", extraTenants: String = "") -> String {
+    /// - Parameter retrySchedule: `channels.webhook.retry_schedule` (e.g. `[0.05, 0.1]`), for tests that wait for retries.
+    public static func singleWebhook(receiverURL: String, secretEnv: String = "TEST_WEBHOOK_SECRET", extraTenants: String = "",
+                                     retrySchedule: String? = nil) -> String {
         """
         broker:
           url: mqtt://127.0.0.1:1883
           topic_root: alerting
         limits:
           max_payload_bytes: 8192
+        \(retrySchedule.map { "channels:\n  webhook:\n    retry_schedule: \($0)" } ?? "")
         tenants:
           - id: acme
             name: Acme

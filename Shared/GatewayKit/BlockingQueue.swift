@@ -1,14 +1,16 @@
-// A hand-over between threads: producers push, consumers block until there is work, and `close` ends it.
+// A hand-over between threads: producers push, consumers block until there is work (or a deadline), and `close` ends it.
 import Foundation
 
-final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
+public final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private var items: [Element] = []
     private var head = 0
     private var closed = false
     private var discarding = false
 
-    func push(_ newItems: [Element]) {
+    public init() {}
+
+    public func push(_ newItems: [Element]) {
         guard !newItems.isEmpty else { return }
         condition.lock()
         items.append(contentsOf: newItems)
@@ -20,7 +22,7 @@ final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
 
     /// Blocks until something is queued, then takes up to `limit` items, oldest first. Nil once closed: at once when the
     /// close discarded what was queued, otherwise after the queue is empty.
-    func take(upTo limit: Int) -> [Element]? {
+    public func take(upTo limit: Int) -> [Element]? {
         condition.lock()
         defer { condition.unlock() }
         while head == items.count && !closed { condition.wait() }
@@ -36,9 +38,28 @@ final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
         return taken
     }
 
+    /// Like `take(upTo:)`, but returns [] when `deadline` passes with nothing queued (nil once closed).
+    public func take(upTo limit: Int, until deadline: Date) -> [Element]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == items.count && !closed {
+            if !condition.wait(until: deadline) { break }
+        }
+        if discarding || (closed && head == items.count) { return nil }
+        if head == items.count { return [] }
+        let end = min(items.count, head + limit)
+        let taken = Array(items[head..<end])
+        head = end
+        if head > 1024 && head * 2 > items.count {
+            items.removeFirst(head)
+            head = 0
+        }
+        return taken
+    }
+
     /// - Parameter discardingQueued: true when what is still queued is kept elsewhere (the delivery table) and must
     ///   not be handed out any more; false when consumers should drain it first.
-    func close(discardingQueued: Bool) {
+    public func close(discardingQueued: Bool) {
         condition.lock()
         closed = true
         discarding = discardingQueued

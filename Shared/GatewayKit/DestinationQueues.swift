@@ -1,0 +1,193 @@
+// The jobs in memory, one queue per destination: pacing (token bucket), pauses (Retry-After, a host that does not
+// answer), a cap on attempts in flight, and round-robin between destinations. Delivery threads block in `take` only
+// while nothing may go; a job that would wait long goes back to the table instead (`Deferral`), so a slow,
+// throttling or dead destination holds neither threads nor the memory window of everyone else.
+import Foundation
+
+public final class DestinationQueues: @unchecked Sendable {
+    /// A job handed back to the table, to be tried (not counted as an attempt) at `notBefore`.
+    public struct Deferral: Sendable, Equatable {
+        public let job: GatewayJob
+        public let notBefore: Double
+    }
+
+    private struct Lane {
+        var destination: GatewayDestination
+        var jobs: [GatewayJob] = []
+        var head = 0
+        var bucket: TokenBucket
+        var pausedUntil = -Double.infinity
+        var inFlight = 0
+        /// Mean attempt duration (exponentially weighted), for estimating how long a queued job waits.
+        var meanDuration = 0.0
+        /// Consecutive attempts that asked for a pause without a Retry-After: the pause doubles with each.
+        var pauses = 0
+        var queued: Int { jobs.count - head }
+    }
+
+    private let condition = NSCondition()
+    private var lanes: [String: Lane] = [:]
+    /// Destinations with queued jobs, in round-robin order.
+    private var order: [String] = []
+    private var next = 0
+    private var closed = false
+    private let clock: @Sendable () -> Double
+    /// Attempts in flight to one destination at most: a slow one cannot take every delivery thread.
+    public let maxInFlight: Int
+    /// A job whose estimated wait is longer goes back to the table.
+    public let maxQueueWait: Double
+    /// Longest pause without a Retry-After (doubling from 1 s).
+    public let maxPause: Double
+
+    public init(maxInFlight: Int, maxQueueWait: Double = 2, maxPause: Double = 60,
+                clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+        self.maxInFlight = max(1, maxInFlight)
+        self.maxQueueWait = maxQueueWait
+        self.maxPause = maxPause
+        self.clock = clock
+    }
+
+    /// Queues jobs for their destinations; returns those that would wait longer than `maxQueueWait` (paused
+    /// destination, pacing, a queue of slow attempts), which the caller writes back to the table.
+    public func offer(_ items: [(job: GatewayJob, destination: GatewayDestination)]) -> [Deferral] {
+        guard !items.isEmpty else { return [] }
+        condition.lock()
+        defer { condition.unlock() }
+        let now = clock()
+        var deferred: [Deferral] = []
+        var queuedAny = 0
+        // Jobs of this offer already sent back, per destination: each later one waits behind them.
+        var deferredAhead: [String: Int] = [:]
+        for (job, destination) in items {
+            var lane = lanes[destination.key] ?? Lane(destination: destination, bucket: TokenBucket(pacing: destination.pacing, now: now))
+            if lane.destination.pacing != destination.pacing {
+                lane.bucket = TokenBucket(pacing: destination.pacing, now: now)
+            }
+            lane.destination = destination
+            let wait = estimatedWait(&lane, ahead: deferredAhead[destination.key, default: 0], now: now)
+            if wait > maxQueueWait {
+                deferredAhead[destination.key, default: 0] += 1
+                deferred.append(Deferral(job: job, notBefore: now + wait))
+            } else {
+                if lane.queued == 0 { order.append(destination.key) }
+                lane.jobs.append(job)
+                queuedAny += 1
+            }
+            lanes[destination.key] = lane
+        }
+        if queuedAny == 1 { condition.signal() } else if queuedAny > 1 { condition.broadcast() }
+        return deferred
+    }
+
+    /// When a job queued now would start, from now.
+    private func estimatedWait(_ lane: inout Lane, ahead: Int, now: Double) -> Double {
+        let paused = max(0, lane.pausedUntil - now)
+        let waiting = lane.queued + ahead
+        let paced = lane.bucket.wait(forPosition: waiting, now: now)
+        let busy = lane.inFlight + waiting >= maxInFlight
+            ? Double(lane.inFlight + waiting - maxInFlight + 1) / Double(maxInFlight) * lane.meanDuration : 0
+        return max(paused, paced, busy)
+    }
+
+    /// Blocks until some destination may take an attempt, and hands out its oldest job; nil once closed.
+    public func take() -> (job: GatewayJob, destination: GatewayDestination)? {
+        condition.lock()
+        defer { condition.unlock() }
+        while !closed {
+            let now = clock()
+            var earliest = Double.infinity
+            for step in 0..<order.count {
+                let index = (next + step) % order.count
+                let key = order[index]
+                guard var lane = lanes[key] else { continue }
+                guard lane.inFlight < maxInFlight else { continue }
+                if lane.pausedUntil > now { earliest = min(earliest, lane.pausedUntil); continue }
+                let wait = lane.bucket.wait(now: now)
+                if wait > 0 { earliest = min(earliest, now + wait); continue }
+                lane.bucket.take(now: now)
+                let job = lane.jobs[lane.head]
+                lane.head += 1
+                lane.inFlight += 1
+                if lane.queued == 0 {
+                    lane.jobs.removeAll(keepingCapacity: true)
+                    lane.head = 0
+                    order.remove(at: index)
+                    next = order.isEmpty ? 0 : index % order.count
+                } else {
+                    next = (index + 1) % order.count
+                }
+                let destination = lane.destination
+                lanes[key] = lane
+                return (job, destination)
+            }
+            if earliest.isFinite {
+                condition.wait(until: Date(timeIntervalSinceNow: max(0.001, earliest - now)))
+            } else {
+                condition.wait()
+            }
+        }
+        return nil
+    }
+
+    /// An attempt to `destination` ended after `duration` seconds. With `pause` the destination takes nothing for
+    /// `retryAfter` seconds (without one: 1 s, doubling with each pause in a row up to `maxPause`); its queued jobs
+    /// come back as deferrals to write to the table.
+    public func attemptEnded(_ destination: GatewayDestination, duration: Double, succeeded: Bool, pause: Bool = false,
+                             retryAfter: Double? = nil) -> [Deferral] {
+        condition.lock()
+        defer { condition.unlock() }
+        guard var lane = lanes[destination.key] else { return [] }
+        let now = clock()
+        lane.inFlight = max(0, lane.inFlight - 1)
+        lane.meanDuration = lane.meanDuration == 0 ? duration : lane.meanDuration * 0.8 + duration * 0.2
+        if succeeded { lane.pauses = 0 }
+        var deferred: [Deferral] = []
+        if pause {
+            let seconds: Double
+            if let given = retryAfter {
+                seconds = given
+            } else {
+                lane.pauses += 1
+                seconds = min(maxPause, pow(2, Double(lane.pauses - 1)))
+            }
+            lane.pausedUntil = max(lane.pausedUntil, now + seconds)
+            deferred = lane.jobs[lane.head...].map { Deferral(job: $0, notBefore: lane.pausedUntil) }
+            if lane.queued > 0, let index = order.firstIndex(of: destination.key) {
+                order.remove(at: index)
+                if next > index { next -= 1 }
+                if next >= order.count { next = 0 }
+            }
+            lane.jobs.removeAll()
+            lane.head = 0
+        }
+        if lane.queued == 0 && lane.inFlight == 0 && lane.pausedUntil <= now && lane.pauses == 0 && lane.destination.pacing.perSecond == nil {
+            // Nothing to remember: an unpaced, idle, healthy destination costs no memory.
+            lanes[destination.key] = nil
+        } else {
+            lanes[destination.key] = lane
+        }
+        condition.signal()
+        return deferred
+    }
+
+    /// Until when a destination is paused (for tests and /healthz-like reports).
+    public func pausedUntil(_ key: String) -> Double? {
+        condition.withLock { lanes[key].map(\.pausedUntil).flatMap { $0.isFinite ? $0 : nil } }
+    }
+
+    /// Jobs queued in memory, all destinations.
+    public var queuedCount: Int { condition.withLock { lanes.values.reduce(0) { $0 + $1.queued } } }
+
+    /// Ends `take` for every thread; what is queued stays in the table.
+    public func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Wakes waiting threads to look again (a clock moved in a test).
+    public func poke() {
+        condition.withLock { condition.broadcast() }
+    }
+}

@@ -1,0 +1,264 @@
+// The delivery threads, the recorder thread and the retry scheduler of a gateway: jobs go from the table to
+// per-destination queues, through one attempt each, and back to the table (finished with a receipt, or rescheduled).
+import Config
+import Contracts
+import Foundation
+import Logging
+import ServiceKit
+import ServiceLifecycle
+import Store
+
+public final class GatewayWorkers<Provider: GatewayProvider>: Service, @unchecked Sendable {
+    /// Fresh jobs: at most `memoryLimit` in memory, the rest pending in the table, read back in rowid order.
+    let backlog: BoundedBacklog<GatewayJob>
+    public let queues: DestinationQueues
+    private let records = BlockingQueue<RecordedAttempt>()
+    private let runtime: ServiceRuntime
+    private let provider: Provider
+    private let settings: GatewaySettings
+    private let metrics: GatewayMetrics
+    private let clock: @Sendable () -> Double
+    private let group = DispatchGroup()
+    private let recorderDone = DispatchGroup()
+
+    // The retry scheduler's state: touched by the recorder thread only (before `run`, by `loadPending`).
+    /// Scheduled jobs handed on and not recorded yet.
+    private var scheduledInMemory = Set<Int64>()
+    private var cursor = GatewayRecords.DueCursor.start
+    /// When the next scheduled job is due (0: look now); nil when none waits.
+    private var nextDue: Double? = 0
+
+    /// Most attempts recorded in one transaction; bounds the transaction, not the throughput.
+    static var recordBatchLimit: Int { 256 }
+    /// Receipts in one `alerting/receipts/{tenant}` message: 64 of a few hundred bytes each stay well under the
+    /// broker's message_size_limit (broker/mosquitto.prod.conf).
+    static var receiptsPerMessage: Int { 64 }
+
+    public init(runtime: ServiceRuntime, provider: Provider, settings: GatewaySettings = GatewaySettings(),
+                clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+        self.runtime = runtime
+        self.provider = provider
+        self.settings = settings
+        self.clock = clock
+        metrics = GatewayMetrics(service: runtime.name, channels: provider.channels)
+        let queues = DestinationQueues(maxInFlight: settings.maxInFlightPerDestination, maxQueueWait: settings.maxQueueWait, clock: clock)
+        self.queues = queues
+        let admit = Admission(queues: queues, records: records, provider: provider, config: runtime.config, metrics: metrics)
+        backlog = BoundedBacklog(
+            limit: settings.memoryLimit,
+            read: { from, limit in try runtime.store.read { try GatewayRecords.pending($0, from: from, limit: limit) } },
+            id: \.seq,
+            handOn: { admit($0) },
+            readFailed: { runtime.logger.error("could not read pending deliveries: \($0)") })
+        self.admission = admit
+    }
+
+    private let admission: Admission<Provider>
+
+    /// What the last run left pending; call before the MQTT client starts, so no job is queued twice.
+    public func loadPending() throws {
+        backlog.startFromTable()
+    }
+
+    /// Jobs committed just now (after the commit): queued, or left in the table while `memoryLimit` jobs are in memory.
+    public func accept(_ jobs: [GatewayJob]) {
+        backlog.offer(jobs)
+    }
+
+    public func run() async throws {
+        recorderDone.enter()
+        let recorder = Thread { [self] in
+            recordAndSchedule()
+            recorderDone.leave()
+        }
+        recorder.name = "\(runtime.name)-recorder"
+        recorder.start()
+        for index in 0..<settings.threads {
+            group.enter()
+            let thread = Thread { [self] in
+                work()
+                group.leave()
+            }
+            thread.name = "\(runtime.name)-delivery-\(index)"
+            thread.start()
+        }
+        try? await gracefulShutdown()
+        // Finish the attempts in hand; queued jobs stay pending in the table for the next start.
+        queues.close()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            group.notify(queue: .global()) { continuation.resume() }
+        }
+        // Every delivery thread is gone: record what they finished, then let the recorder end.
+        records.close(discardingQueued: false)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            recorderDone.notify(queue: .global()) { continuation.resume() }
+        }
+    }
+
+    private func work() {
+        let connection = provider.makeConnection()
+        while let (job, destination) = queues.take() {
+            let config = runtime.config.current
+            let attempt = job.attempts + 1
+            let started = DispatchTime.now().uptimeNanoseconds
+            let outcome = provider.deliver(job, attempt: attempt, config: config, connection: connection)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            metrics.attempted(channel: job.dispatch.channel, outcome: outcome, seconds: seconds)
+            let now = Date()
+            let kind: RecordedAttempt.Kind
+            var pause = false
+            var retryAfter: Double?
+            switch outcome {
+            case .delivered(let status, let httpStatus, let providerRef):
+                kind = .finished(status: status, attempts: attempt, httpStatus: httpStatus, error: nil, providerRef: providerRef)
+            case .failed(let httpStatus, let error, _):
+                kind = .finished(status: .failed, attempts: attempt, httpStatus: httpStatus, error: error, providerRef: nil)
+            case .retry(let after, let httpStatus, let error, _, let pauseDestination):
+                let schedule = provider.retrySchedule(config: config)
+                pause = pauseDestination
+                retryAfter = after.map { min(max($0, 0), schedule.maxRetryAfter) }
+                if let delay = schedule.delay(afterAttempt: attempt, retryAfter: after) {
+                    runtime.logger.debug("\(job.dispatch.channel) delivery \(job.dispatchId) to \(destination.label): attempt \(attempt) failed, next in \(delay) s: \(error)")
+                    kind = .rescheduled(attempts: attempt, httpStatus: httpStatus, error: error, notBefore: now.timeIntervalSince1970 + delay)
+                } else {
+                    kind = .finished(status: .failed, attempts: attempt, httpStatus: httpStatus,
+                                     error: "\(error) (gave up after \(attempt) attempts)", providerRef: nil)
+                }
+            }
+            if case .finished(.failed, _, _, let error, _) = kind {
+                runtime.logger.warning("\(job.dispatch.channel) delivery \(job.dispatchId) to \(destination.label) of tenant \(job.tenant) failed after \(attempt) attempts: \(error ?? "")")
+            }
+            let deferred = queues.attemptEnded(destination, duration: seconds, succeeded: outcome.failure == nil, pause: pause,
+                                               retryAfter: retryAfter)
+            if !deferred.isEmpty {
+                metrics.deferred(channel: job.dispatch.channel, count: deferred.count)
+                runtime.logger.info("\(destination.label) paused: \(deferred.count) deliveries wait in the table")
+            }
+            records.push([RecordedAttempt(job: job, kind: kind, at: now)]
+                         + deferred.map { RecordedAttempt(job: $0.job, kind: .deferred(notBefore: $0.notBefore), at: now) })
+        }
+    }
+
+    /// The recorder thread: everything finished since its last commit goes into one transaction; between commits,
+    /// scheduled jobs that are due are read back from the table.
+    private func recordAndSchedule() {
+        while true {
+            // Always a finite deadline: NSCondition.wait(until: .distantFuture) traps in swift-corelibs-foundation.
+            let wake = Date(timeIntervalSince1970: min(nextDue ?? .infinity, Date().timeIntervalSince1970 + 3_600))
+            guard let batch = records.take(upTo: Self.recordBatchLimit, until: wake) else { return }
+            if !batch.isEmpty { record(batch) }
+            scheduleDue()
+        }
+    }
+
+    private func scheduleDue() {
+        let now = clock()
+        guard let due = nextDue, due <= now else { return }
+        let room = settings.memoryLimit - scheduledInMemory.count
+        guard room > 0 else { return }
+        do {
+            let (rows, next) = try runtime.store.read { db in
+                let rows = try GatewayRecords.due(db, after: cursor, now: now, limit: room)
+                let after = rows.last.map { GatewayRecords.DueCursor(notBefore: $0.notBefore, seq: $0.job.seq) } ?? cursor
+                return (rows, try GatewayRecords.nextDue(db, after: after))
+            }
+            if let last = rows.last { cursor = GatewayRecords.DueCursor(notBefore: last.notBefore, seq: last.job.seq) }
+            nextDue = next
+            let fresh = rows.map(\.job).filter { scheduledInMemory.insert($0.seq).inserted }
+            if !fresh.isEmpty { admission(fresh) }
+        } catch {
+            runtime.logger.error("could not read deliveries due for a retry, trying again in a second: \(error)")
+            nextDue = now + 1
+        }
+    }
+
+    private func record(_ batch: [RecordedAttempt]) {
+        // A delivery's end and its receipt are one transaction, so a crash can neither lose the receipt nor send twice.
+        // The batch's receipts go out as one message per tenant (`DeliveryReceipts`); its id is derived from the first
+        // dispatch in it, which is recorded once, so a re-publish after a crash keeps the id and the router drops it.
+        while true {
+            do {
+                let (produced, deadLettered) = try runtime.store.write { db -> ([OutboxMessage], Int) in
+                    try runtime.relay.deleteAcknowledged(in: db)
+                    var byTenant: [(tenant: String, receipts: [DeliveryReceipt], at: Date)] = []
+                    var deadLettered = 0
+                    for item in batch {
+                        let job = item.job
+                        switch item.kind {
+                        case .deferred(let notBefore):
+                            try GatewayRecords.reschedule(db, dispatchId: job.dispatchId, attempts: job.attempts, httpStatus: nil,
+                                                          error: nil, notBefore: notBefore)
+                        case .rescheduled(let attempts, let httpStatus, let error, let notBefore):
+                            try GatewayRecords.reschedule(db, dispatchId: job.dispatchId, attempts: attempts, httpStatus: httpStatus,
+                                                          error: error, notBefore: notBefore)
+                        case .finished(let status, let attempts, let httpStatus, let error, let providerRef):
+                            try GatewayRecords.finish(db, dispatchId: job.dispatchId, status: status, attempts: attempts,
+                                                      httpStatus: httpStatus, error: error, at: item.at)
+                            if status == .failed || status == .bounced {
+                                // Kept where an operator finds it (`SERVICE dead-letters`): the dispatch as it arrived.
+                                let body = try GatewayRecords.body(db, dispatchId: job.dispatchId) ?? Data()
+                                try DeadLetters.record(db, direction: .received,
+                                                       topic: runtime.topics.dispatch(channel: job.dispatch.channel, tenant: job.tenant),
+                                                       payload: body, reason: "delivery failed: \(error ?? "no reason")", at: item.at)
+                                deadLettered += 1
+                            }
+                            let receipt = DeliveryReceipt(dispatchId: job.dispatchId, alertId: job.dispatch.alert.id,
+                                                          channel: job.dispatch.channel, status: status, attempt: max(attempts, 1),
+                                                          httpStatus: httpStatus, error: error, providerRef: providerRef,
+                                                          recipient: job.dispatch.recipient)
+                            // At most receiptsPerMessage per message: the broker drops a message over its
+                            // message_size_limit (just above limits.max_payload_bytes) without telling anyone.
+                            if let index = byTenant.lastIndex(where: { $0.tenant == job.tenant }),
+                               byTenant[index].receipts.count < Self.receiptsPerMessage {
+                                byTenant[index].receipts.append(receipt)
+                            } else {
+                                byTenant.append((job.tenant, [receipt], item.at))
+                            }
+                        }
+                    }
+                    let produced = try byTenant.map { group in
+                        let envelope = Envelope(id: MessageID.derived(group.receipts[0].dispatchId, "receipts"), source: runtime.source,
+                                                tenant: group.tenant, time: group.at, data: DeliveryReceipts(receipts: group.receipts))
+                        return try Outbox.enqueue(db, topic: runtime.topics.receipts(tenant: group.tenant), payload: try envelope.encoded())
+                    }
+                    return (produced, deadLettered)
+                }
+                runtime.health.storeRecovered()
+                runtime.relay.send(produced)
+                if deadLettered > 0 { runtime.metrics.deadLettered(.received).increment(by: deadLettered) }
+                for item in batch {
+                    switch item.kind {
+                    case .finished(let status, _, _, _, _): metrics.finished(channel: item.job.dispatch.channel, status: status.rawValue)
+                    case .rescheduled(_, _, _, let notBefore), .deferred(let notBefore): nextDue = min(nextDue ?? notBefore, notBefore)
+                    }
+                }
+                // Recorded: no longer in memory, so the next ones may come in from the table.
+                backlog.finished(batch.filter { !$0.job.scheduled }.map(\.job.seq))
+                for item in batch where item.job.scheduled { scheduledInMemory.remove(item.job.seq) }
+                return
+            } catch {
+                runtime.health.storeFailed(String(describing: error))
+                runtime.logger.error("could not record \(batch.count) deliveries (first \(batch[0].job.dispatchId)), retrying: \(error)")
+                Thread.sleep(forTimeInterval: 1)
+            }
+        }
+    }
+}
+
+/// Puts jobs in their destinations' queues; what would wait long goes back to the table through the recorder.
+struct Admission<Provider: GatewayProvider>: Sendable {
+    let queues: DestinationQueues
+    let records: BlockingQueue<RecordedAttempt>
+    let provider: Provider
+    let config: ConfigStore
+    let metrics: GatewayMetrics
+
+    func callAsFunction(_ jobs: [GatewayJob]) {
+        let current = config.current
+        let deferred = queues.offer(jobs.map { ($0, provider.destination(of: $0, config: current)) })
+        guard !deferred.isEmpty else { return }
+        let now = Date()
+        for item in deferred { metrics.deferred(channel: item.job.dispatch.channel) }
+        records.push(deferred.map { RecordedAttempt(job: $0.job, kind: .deferred(notBefore: $0.notBefore), at: now) })
+    }
+}

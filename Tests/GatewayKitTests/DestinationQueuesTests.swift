@@ -1,0 +1,102 @@
+// Per-destination queues on an injected clock: round robin, pacing, a cap on attempts in flight, pauses that send the
+// destination's jobs back to the table, and an estimate that keeps a slow destination's jobs out of memory.
+import Contracts
+import Foundation
+import GatewayKit
+import Synchronization
+import Testing
+
+final class ManualClock: Sendable {
+    private let value = Mutex(1_000.0)
+    var now: Double { value.withLock { $0 } }
+    func advance(_ seconds: Double) { value.withLock { $0 += seconds } }
+}
+
+func job(_ seq: Int64) -> GatewayJob {
+    let alert = Alert(id: "a\(seq)", tenant: "acme", dedupKey: "k\(seq)", severity: .error, summary: "s", createdAt: Date(timeIntervalSince1970: 0))
+    let dispatch = DispatchRequest(dispatchId: "d\(seq)", kind: .notify, event: .triggered, channel: "webhook",
+                                   recipient: Recipient(kind: .service, service: "svc", address: "hook"), title: "t", body: "b",
+                                   severity: .error, alert: alert)
+    return GatewayJob(seq: seq, dispatchId: "d\(seq)", tenant: "acme", dispatch: dispatch)
+}
+
+let slow = GatewayDestination(key: "host a", label: "a")
+let fast = GatewayDestination(key: "host b", label: "b")
+
+@Test func destinationsTakeTurnsAndEachHasACapOnAttemptsInFlight() {
+    let clock = ManualClock()
+    let queues = DestinationQueues(maxInFlight: 2, clock: { clock.now })
+    #expect(queues.offer((1...4).map { (job($0), slow) } + (5...6).map { (job($0), fast) }).isEmpty)
+    var taken: [Int64] = []
+    for _ in 0..<4 { taken.append(queues.take()!.job.seq) }
+    #expect(taken == [1, 5, 2, 6], "round robin between destinations, two in flight to each")
+    // Both destinations are at their cap; one attempt to `slow` ends and its next job goes.
+    _ = queues.attemptEnded(slow, duration: 0.01, succeeded: true)
+    #expect(queues.take()?.job.seq == 3)
+}
+
+@Test func aThrottledDestinationIsPausedAndItsQueuedJobsGoBackToTheTable() {
+    let clock = ManualClock()
+    let queues = DestinationQueues(maxInFlight: 4, clock: { clock.now })
+    _ = queues.offer((1...3).map { (job($0), slow) })
+    #expect(queues.take()?.job.seq == 1)
+    let deferred = queues.attemptEnded(slow, duration: 0.01, succeeded: false, pause: true, retryAfter: 120)
+    #expect(deferred.map(\.job.seq) == [2, 3])
+    #expect(deferred.allSatisfy { $0.notBefore == clock.now + 120 })
+    // A new job for the paused destination goes straight back to the table; another destination's goes at once.
+    let again = queues.offer([(job(4), slow), (job(5), fast)])
+    #expect(again.map(\.job.seq) == [4])
+    #expect(queues.take()?.job.seq == 5)
+    clock.advance(121)
+    #expect(queues.offer([(job(6), slow)]).isEmpty)
+    #expect(queues.take()?.job.seq == 6)
+}
+
+@Test func pausesWithoutRetryAfterDoubleAndASuccessEndsThem() {
+    let clock = ManualClock()
+    let queues = DestinationQueues(maxInFlight: 4, maxPause: 8, clock: { clock.now })
+    var pauses: [Double] = []
+    for seq in Int64(1)...5 {
+        _ = queues.offer([(job(seq), slow)])
+        #expect(queues.take()?.job.seq == seq)
+        _ = queues.attemptEnded(slow, duration: 0.01, succeeded: false, pause: true)
+        pauses.append(queues.pausedUntil(slow.key)! - clock.now)
+        clock.advance(pauses.last! + 0.001)
+    }
+    #expect(pauses == [1, 2, 4, 8, 8])
+    _ = queues.offer([(job(6), slow)])
+    _ = queues.take()
+    _ = queues.attemptEnded(slow, duration: 0.01, succeeded: true)
+    _ = queues.offer([(job(7), slow)])
+    _ = queues.take()
+    _ = queues.attemptEnded(slow, duration: 0.01, succeeded: false, pause: true)
+    #expect(queues.pausedUntil(slow.key)! - clock.now == 1)
+}
+
+@Test func pacingHoldsShortWaitsInMemoryAndSendsLongOnesToTheTable() {
+    let clock = ManualClock()
+    let paced = GatewayDestination(key: "webhook discord", label: "discord", pacing: Pacing(perSecond: 0.5, burst: 5))
+    let queues = DestinationQueues(maxInFlight: 8, maxQueueWait: 2, clock: { clock.now })
+    let deferred = queues.offer((1...10).map { (job($0), paced) })
+    // Five at once, the sixth two seconds later (within the limit), the others 4, 6, 8, 10 s: back to the table.
+    #expect(deferred.map(\.job.seq) == [7, 8, 9, 10])
+    #expect(deferred.map { $0.notBefore - clock.now } == [4, 6, 8, 10])
+    for seq in Int64(1)...5 { #expect(queues.take()?.job.seq == seq) }
+    clock.advance(2)
+    #expect(queues.take()?.job.seq == 6)
+}
+
+@Test func aSlowDestinationKeepsOnlyWhatItCanStartSoonInMemory() {
+    let clock = ManualClock()
+    let queues = DestinationQueues(maxInFlight: 2, maxQueueWait: 2, clock: { clock.now })
+    _ = queues.offer([(job(1), slow), (job(2), slow)])
+    _ = queues.take()
+    _ = queues.take()
+    // Its attempts take 10 s: a third job would wait about 5 s for a free slot, so it waits in the table instead.
+    _ = queues.attemptEnded(slow, duration: 10, succeeded: true)
+    _ = queues.offer([(job(3), slow)])
+    _ = queues.take()
+    let deferred = queues.offer([(job(4), slow), (job(5), fast)])
+    #expect(deferred.map(\.job.seq) == [4])
+    #expect(queues.take()?.job.seq == 5)
+}
