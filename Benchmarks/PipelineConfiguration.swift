@@ -4,8 +4,10 @@ import Foundation
 enum PipelineConfiguration: Sendable {
     /// One tenant, one service whose generic webhook (signed) points at the bench's receiver; nothing else routes.
     case minimal
-    /// The shipped example, with only its webhook URLs pointed at the receiver: the ticketing URL in the file, the Teams
-    /// URL through the environment variable the file names. Its Slack dispatches have no gateway and stay held.
+    /// The shipped example, with only its webhooks changed: pointed at the receiver (the ticketing URL in the file, the
+    /// Teams URL through the environment variable the file names), and the Teams webhook unpaced — the gateway paces a
+    /// real Teams webhook at 2 a second, Teams' own limit, where the bench's receiver stands in at hundreds a second.
+    /// Its Slack dispatches have no gateway and stay held.
     case example(URL)
 
     static let secretEnv = "BENCH_WEBHOOK_SECRET"
@@ -38,6 +40,7 @@ enum PipelineConfiguration: Sendable {
                 throw BenchError(code: .service, message: "\(file.path) no longer has \(Self.exampleTicketingURL) to point at the receiver")
             }
             return yaml.replacingOccurrences(of: Self.exampleTicketingURL, with: "\(receiverURL)/ticketing")
+                .replacingOccurrences(of: "\nchannels:\n", with: "\nchannels:\n  webhook: {pacing: {teams: {per_second: 0}}}\n")
         }
     }
 
