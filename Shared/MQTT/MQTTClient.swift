@@ -12,9 +12,13 @@ public final class MQTTClient: @unchecked Sendable {
     public weak var sink: MQTTSink?
 
     private let logger: Logger
+    /// The connection that subscribes, and says online and offline.
     private let mailbox = MQTTMailbox()
+    /// Where `publish()` goes: `mailbox`, or that of the publishing connection (`MQTTSettings.publishesOnOwnConnection`).
+    private let publishMailbox: MQTTMailbox
     private let lock = NSLock()
     private var loopFinished: DispatchSemaphore?
+    private var publisherFinished: DispatchSemaphore?
     private var stopRequested = false
 
     /// `subscriptions` are QoS 1 topic filters (shared ones such as `$share/group/topic` included),
@@ -25,12 +29,14 @@ public final class MQTTClient: @unchecked Sendable {
         var logger = logger
         logger[metadataKey: "mqtt_client"] = "\(settings.clientID)"
         self.logger = logger
+        publishMailbox = settings.publishesOnOwnConnection ? MQTTMailbox() : mailbox
     }
 
     deinit {
         // Without a shutdown() the loop still exits: it closes the socket and the broker sends the will.
         if loopFinished != nil && !stopRequested {
             mailbox.requestStop(deadline: monotonicSeconds())
+            if publisherFinished != nil { publishMailbox.requestStop(deadline: monotonicSeconds()) }
         }
     }
 
@@ -43,20 +49,39 @@ public final class MQTTClient: @unchecked Sendable {
             throw MQTTError(code: MOSQ_ERR_INVAL.rawValue, message: "MQTT client \(settings.clientID) already started")
         }
         try validate()
+        let main = try makeLoop(settings: settings, subscriptions: subscriptions, logger: logger, mailbox: mailbox)
+        var publisher: MQTTLoop?
+        if settings.publishesOnOwnConnection {
+            let publishing = settings.publishingConnection
+            var logger = logger
+            logger[metadataKey: "mqtt_client"] = "\(publishing.clientID)"
+            let loop = try makeLoop(settings: publishing, subscriptions: [], logger: logger, mailbox: publishMailbox)
+            loop.reportsConnected = false
+            publisher = loop
+        }
+        loopFinished = run(main, name: "mqtt \(settings.clientID)")
+        if let publisher { publisherFinished = run(publisher, name: "mqtt \(publisher.settings.clientID)") }
+        logger.debug("MQTT client started", metadata: ["broker": "\(settings.endpoint)"])
+    }
+
+    private func makeLoop(settings: MQTTSettings, subscriptions: [String], logger: Logger, mailbox: MQTTMailbox) throws -> MQTTLoop {
         let wake = try WakeSignal()
         let loop = MQTTLoop(settings: settings, subscriptions: subscriptions, logger: logger, mailbox: mailbox, wake: wake)
         loop.sink = sink
         try loop.prepare()
         mailbox.attach(wake)
+        return loop
+    }
+
+    private func run(_ loop: MQTTLoop, name: String) -> DispatchSemaphore {
         let finished = DispatchSemaphore(value: 0)
         let thread = Thread {
             loop.run()
             finished.signal()
         }
-        thread.name = "mqtt \(settings.clientID)"
+        thread.name = name
         thread.start()
-        loopFinished = finished
-        logger.debug("MQTT client started", metadata: ["broker": "\(settings.endpoint)"])
+        return finished
     }
 
     private func validate() throws {
@@ -90,11 +115,11 @@ public final class MQTTClient: @unchecked Sendable {
     /// Queued to the loop thread, in order. Publishes made while disconnected (or before `start()`)
     /// wait and go out after the connect.
     public func publish(_ messages: [MQTTPublish]) {
-        mailbox.enqueue(messages)
+        publishMailbox.enqueue(messages)
     }
 
     public func publish(_ message: MQTTPublish) {
-        mailbox.enqueue(CollectionOfOne(message))
+        publishMailbox.enqueue(CollectionOfOne(message))
     }
 
     /// Blocking. Waits until every queued and in-flight publish got its PUBACK (or `timeout` seconds
@@ -108,20 +133,28 @@ public final class MQTTClient: @unchecked Sendable {
             return
         }
         stopRequested = true
+        let publisherFinished = self.publisherFinished
         lock.unlock()
-        mailbox.requestStop(deadline: monotonicSeconds() + max(0, timeout))
+        let deadline = monotonicSeconds() + max(0, timeout)
+        // The subscribing connection first: what its last batches publish is still in the publishing one's mailbox,
+        // which drains after it.
+        mailbox.requestStop(deadline: deadline)
         finished.wait()
+        if let publisherFinished {
+            publishMailbox.requestStop(deadline: deadline)
+            publisherFinished.wait()
+        }
         logger.debug("MQTT client stopped")
     }
 
-    /// Connected and subscribed.
-    public var isConnected: Bool { mailbox.isConnected }
+    /// Connected and subscribed (and the publishing connection connected, if there is one).
+    public var isConnected: Bool { mailbox.isConnected && publishMailbox.isConnected }
 
     /// Publishes not yet acknowledged by the broker: queued plus in flight.
-    public var pendingPublishes: Int { mailbox.pending }
+    public var pendingPublishes: Int { publishMailbox.pending }
 
     /// Of those, the ones held back because their topic has no subscriber yet (`MQTTPublish.needsSubscriber`).
-    public var publishesHeldForSubscriber: Int { mailbox.heldForSubscriber }
+    public var publishesHeldForSubscriber: Int { publishMailbox.heldForSubscriber }
 
     /// Waits until connected and subscribed; throws after `timeout` seconds.
     public func waitUntilConnected(timeout: Double) async throws {

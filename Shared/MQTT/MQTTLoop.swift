@@ -50,6 +50,9 @@ final class MQTTLoop: @unchecked Sendable {
     let mailbox: MQTTMailbox
     let wake: WakeSignal
     weak var sink: MQTTSink?
+    /// false for the publishing connection of a client that publishes on a connection of its own
+    /// (`MQTTSettings.publishesOnOwnConnection`): its connects are not the client's.
+    var reportsConnected = true
 
     var handle: OpaquePointer?
     private var connectProperties: OpaquePointer?
@@ -537,7 +540,7 @@ final class MQTTLoop: @unchecked Sendable {
         announcePresence()
         phase = .ready
         mailbox.isConnected = true
-        sink?.mqttConnected()
+        if reportsConnected { sink?.mqttConnected() }
     }
 
     /// The announcement (if this client has a presence) and the retained "online".

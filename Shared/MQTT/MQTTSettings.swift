@@ -32,6 +32,16 @@ public struct MQTTSettings: Sendable, Equatable {
     /// grows with the window; at 1000 that walk was a third of ingest's CPU at full load. 100 covers a PUBACK
     /// round trip of 20 ms at 5,000 publishes/s.
     public var sendMaximum: Int = 100
+    /// Publishes go out on a second connection (client id `clientID` + `-pub`, same account, persistent session, no
+    /// subscriptions, no status or will), so their PUBACKs never queue behind the messages the broker is sending us.
+    /// On one connection they do: a consumer with a backlog at the broker has a receive window of messages
+    /// (`receiveMaximum`) ahead of every PUBACK, so each of its publishes waits for that window to be read and
+    /// committed, and the `sendMaximum` window of publishes crawls. Mosquitto 2.0.11 (2.0.13 fixed it, #2306) does not
+    /// even keep to the receive maximum once a backlog is queued (every PUBACK of ours releases up to
+    /// `max_inflight_messages` more), so there the whole backlog is ahead of the PUBACKs and publishing stops.
+    /// For services, which consume and publish; `MQTTSink.mqttDelivered` and `mqttRefused` then arrive on that
+    /// connection's thread, not on the one that calls `mqttReceived`.
+    public var publishesOnOwnConnection = false
     public var reconnectDelayMin: Double = 0.1
     public var reconnectDelayMax: Double = 10
     /// How long the broker keeps a persistent session after we disconnect; UInt32.max means forever.
@@ -45,6 +55,17 @@ public struct MQTTSettings: Sendable, Equatable {
         self.clientID = clientID
         self.host = host
         self.port = port
+    }
+
+    /// The settings of the publishing connection (`publishesOnOwnConnection`): nothing but publishes.
+    var publishingConnection: MQTTSettings {
+        var settings = self
+        if !clientID.isEmpty { settings.clientID = clientID + "-pub" }
+        settings.statusTopic = nil
+        settings.presence = nil
+        settings.liveSubscriptions = []
+        settings.publishesOnOwnConnection = false
+        return settings
     }
 
     /// host:port, safe to log (never the password); `mqtts://` in front when TLS is on.

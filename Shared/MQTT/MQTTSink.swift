@@ -1,4 +1,5 @@
-// What an MQTTClient reports to its owner; every call arrives on the client's loop thread.
+// What an MQTTClient reports to its owner; every call arrives on the client's loop thread (with
+// `MQTTSettings.publishesOnOwnConnection`, the publishing connection's thread reports deliveries, refusals and idle work).
 public protocol MQTTSink: AnyObject, Sendable {
     /// A batch of messages read in one go. Commit them durably before returning: their PUBACKs go
     /// out only after this returns. Throwing means "not stored": none of the batch is acknowledged,

@@ -72,6 +72,8 @@ public final class ServiceRuntime: Sendable {
         if holdsDispatches {
             settings.liveSubscriptions = ChannelPresence.liveSubscriptions(topics)
         }
+        // A service consumes and publishes: its publishes' PUBACKs must not wait behind its backlog of incoming messages.
+        settings.publishesOnOwnConnection = true
         client = MQTTClient(settings: settings, subscriptions: subscriptions(topics, partition, current), logger: logger)
         metrics = ServiceMetrics(service: name)
         let client = self.client
