@@ -82,31 +82,28 @@ struct PhaseRunner {
         }
     }
 
+    /// Keeps `window` alerts outstanding as the broker acknowledges them (`maxRate`: the publisher's backlog).
     private func sendFlat(_ range: Range<Int>, window: Int, to system: SystemUnderTest) {
-        var next = range.lowerBound
-        while next < range.upperBound {
-            let room = window - system.backlog
-            guard room > 0 else {
-                usleep(200)
-                continue
-            }
-            let now = monotonicNanos()
-            let end = Swift.min(range.upperBound, next + Swift.min(room, 200))
-            let batch = (next..<end).map { (seq: $0, sentNanos: now) }
-            for item in batch { ledger.markSent(item.seq, at: now) }
-            system.send(batch)
-            next = end
-        }
+        send(range, window: window, to: system, pollMicroseconds: 200) { _ in system.backlog }
     }
 
+    /// Keeps `window` alerts outstanding end to end: sent in this phase and not yet delivered.
     private func sendClosedLoop(_ range: Range<Int>, window: Int, to system: SystemUnderTest) {
         // Phases run one at a time, so the ledger's running total counts this phase's deliveries.
         let receivedBefore = ledger.totalReceived
+        send(range, window: window, to: system, pollMicroseconds: 500) { next in
+            (next - range.lowerBound) - (ledger.totalReceived - receivedBefore)
+        }
+    }
+
+    /// Sends `range` in batches of at most 200 while `outstanding(next)` leaves room in `window`.
+    private func send(_ range: Range<Int>, window: Int, to system: SystemUnderTest, pollMicroseconds: UInt32,
+                      outstanding: (_ next: Int) -> Int) {
         var next = range.lowerBound
         while next < range.upperBound {
-            let room = window - ((next - range.lowerBound) - (ledger.totalReceived - receivedBefore))
+            let room = window - outstanding(next)
             guard room > 0 else {
-                usleep(500)
+                usleep(pollMicroseconds)
                 continue
             }
             let now = monotonicNanos()
