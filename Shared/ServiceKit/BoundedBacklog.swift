@@ -9,7 +9,6 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
     private let read: @Sendable (_ from: Int64, _ limit: Int) throws -> [Item]
     private let id: @Sendable (Item) -> Int64
     private let handOn: @Sendable ([Item]) -> Void
-    private let extraRoom: @Sendable () -> Int
     private let readFailed: @Sendable (any Error) -> Void
 
     /// `inMemory`: ids handed on and not finished; `spilledFrom`: the lowest id of the items left in the table only
@@ -35,13 +34,12 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
     ///   - read: committed items with id ≥ `from`, in id order, at most `limit` (ids grow in commit order).
     ///   - handOn: where items in memory go (a queue, the MQTT client). Called with the lock held, so items reach it
     ///     in the order they were let in; it must not call back into this backlog.
-    ///   - extraRoom: items in memory that should not count against the limit right now.
     ///   - paused: starts held (see `pause()`).
     ///   - tracksRemoval: a finished item's row leaves the table later, in a transaction of the owner's
     ///     (`removed(_:)` says when it committed): until then a read that still sees the row must not hand it on again.
     public init(limit: Int, read: @escaping @Sendable (_ from: Int64, _ limit: Int) throws -> [Item],
                 id: @escaping @Sendable (Item) -> Int64, handOn: @escaping @Sendable ([Item]) -> Void,
-                extraRoom: @escaping @Sendable () -> Int = { 0 }, readFailed: @escaping @Sendable (any Error) -> Void = { _ in },
+                readFailed: @escaping @Sendable (any Error) -> Void = { _ in },
                 paused: Bool = false, tracksRemoval: Bool = false) {
         state.withLock { $0.paused = paused }
         self.tracksRemoval = tracksRemoval
@@ -49,14 +47,12 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
         self.read = read
         self.id = id
         self.handOn = handOn
-        self.extraRoom = extraRoom
         self.readFailed = readFailed
     }
 
     /// Items committed just now, in id order: handed on while there is room, else left in the table.
     public func offer(_ items: [Item]) {
         guard !items.isEmpty else { return }
-        let extra = extraRoom()
         let refillNow = state.withLock { state -> Bool in
             if state.paused {
                 state.spilledFrom = min(state.spilledFrom ?? .max, items.lazy.map(id).min() ?? .max)
@@ -69,7 +65,7 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
                 // With room to spare (a read that failed, or nothing in memory to finish), the offer reads on.
                 return state.inMemory.count <= limit / 2
             }
-            let room = max(0, limit + extra - state.inMemory.count)
+            let room = max(0, limit - state.inMemory.count)
             let taken = items.prefix(room)
             if taken.count < items.count {
                 state.spilledFrom = items[taken.count...].lazy.map(id).min()
@@ -136,19 +132,18 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
     /// item in it, and its own `offer` comes after `spilledFrom` is cleared.
     private func refill() {
         while true {
-            let extra = extraRoom()
             let start = state.withLock { state -> (from: Int64, room: Int)? in
                 guard !state.paused else { return nil }
                 guard !state.reading else {
                     state.readAgain = true
                     return nil
                 }
-                guard let from = state.spilledFrom, limit + extra - state.inMemory.count > 0 else { return nil }
+                guard let from = state.spilledFrom, limit - state.inMemory.count > 0 else { return nil }
                 state.reading = true
                 state.readAgain = false
                 state.offeredWhileReading = false
                 state.finishedWhileReading = []
-                return (from, limit + extra - state.inMemory.count)
+                return (from, limit - state.inMemory.count)
             }
             guard let (from, room) = start else { return }
             let items: [Item]
