@@ -50,15 +50,3 @@ public enum IntakeDefaults {
     public static let maxDedupKeyLength = 255
 }
 
-/// Why a message cannot be taken, with the JSON path of the offending field.
-public struct IntakeRejection: Error, Sendable, Equatable {
-    public var reason: RejectionReason
-    public var message: String
-    public var field: String?
-
-    public init(_ reason: RejectionReason, _ message: String, field: String? = nil) {
-        self.reason = reason
-        self.message = message
-        self.field = field
-    }
-}

@@ -11,24 +11,24 @@ enum AlertmanagerShape {
     /// Mapping per alert: fingerprint → dedup key; annotations.summary (or description, or the alertname) → summary;
     /// labels.severity → severity (common spellings folded, default warning); labels.service/category/type → the same;
     /// labels.instance (or job) → source; labels and annotations → details; generatorURL → a link.
-    static func parse(_ object: [String: JSONValue]) throws(IntakeRejection) -> [AlertIntake] {
+    static func parse(_ object: [String: JSONValue]) throws(MessageRejection) -> [AlertIntake] {
         let fields = JSONFields(object)
         let items = try fields.array("alerts") ?? []
         guard !items.isEmpty else {
-            throw IntakeRejection(.invalidValue, "alerts must hold at least one alert", field: "alerts")
+            throw MessageRejection(.invalidValue, "alerts must hold at least one alert", field: "alerts")
         }
         let groupStatus = try fields.string("status")
         let externalURL = try fields.string("externalURL")
-        return try items.enumerated().map { (index, item) throws(IntakeRejection) -> AlertIntake in
+        return try items.enumerated().map { (index, item) throws(MessageRejection) -> AlertIntake in
             let path = "alerts[\(index)]"
             guard case .object(let alertObject) = item else {
-                throw IntakeRejection(.wrongType, "\(path) must be an object, not \(item.typeName)", field: path)
+                throw MessageRejection(.wrongType, "\(path) must be an object, not \(item.typeName)", field: path)
             }
             return try parseAlert(JSONFields(alertObject, path: path), groupStatus: groupStatus, externalURL: externalURL)
         }
     }
 
-    private static func parseAlert(_ alert: JSONFields, groupStatus: String?, externalURL: String?) throws(IntakeRejection) -> AlertIntake {
+    private static func parseAlert(_ alert: JSONFields, groupStatus: String?, externalURL: String?) throws(MessageRejection) -> AlertIntake {
         let labels = try stringMap(alert, "labels")
         let annotations = try stringMap(alert, "annotations")
         let status = try alert.string("status") ?? groupStatus ?? "firing"
@@ -37,12 +37,12 @@ enum AlertmanagerShape {
         case "firing": action = .trigger
         case "resolved": action = .resolve
         default:
-            throw IntakeRejection(.invalidValue, "\(alert.fieldPath("status")) must be firing or resolved, not \"\(status.prefix(40))\"",
+            throw MessageRejection(.invalidValue, "\(alert.fieldPath("status")) must be firing or resolved, not \"\(status.prefix(40))\"",
                                   field: alert.fieldPath("status"))
         }
         let dedupKey = try alert.string("fingerprint") ?? (labels.isEmpty ? nil : fingerprint(labels))
         guard let summary = annotations["summary"] ?? annotations["description"] ?? labels["alertname"], !summary.isEmpty else {
-            throw IntakeRejection(.missingField, "\(alert.fieldPath("annotations.summary")) or labels.alertname is required",
+            throw MessageRejection(.missingField, "\(alert.fieldPath("annotations.summary")) or labels.alertname is required",
                                   field: alert.fieldPath("annotations.summary"))
         }
         var details: [String: JSONValue] = [:]
@@ -60,13 +60,13 @@ enum AlertmanagerShape {
                            format: .alertmanager, quietIfUnknown: action == .resolve)
     }
 
-    private static func stringMap(_ fields: JSONFields, _ key: String) throws(IntakeRejection) -> [String: String] {
+    private static func stringMap(_ fields: JSONFields, _ key: String) throws(MessageRejection) -> [String: String] {
         guard let object = try fields.object(key) else { return [:] }
         var result: [String: String] = [:]
         for (name, value) in object {
             guard case .string(let text) = value else {
                 let path = "\(fields.fieldPath(key)).\(name)"
-                throw IntakeRejection(.wrongType, "\(path) must be a string, not \(value.typeName)", field: path)
+                throw MessageRejection(.wrongType, "\(path) must be a string, not \(value.typeName)", field: path)
             }
             result[name] = text
         }

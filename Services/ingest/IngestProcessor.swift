@@ -45,14 +45,14 @@ public struct IngestProcessor: MessageProcessor {
     private func intake(_ message: MQTTMessage, tenantID: String, rest: [String], _ context: ProcessingContext) throws {
         let current = config.current
         guard let tenant = current.tenant(id: tenantID) else {
-            return try reject(message, tenantID, IntakeRejection(.unknownTenant, "tenant \"\(tenantID.prefix(60))\" is not configured"), context)
+            return try reject(message, tenantID, MessageRejection(.unknownTenant, "tenant \"\(tenantID.prefix(60))\" is not configured"), context)
         }
         guard tenant.enabled else {
-            return try reject(message, tenantID, IntakeRejection(.tenantDisabled, "tenant \"\(tenantID)\" is disabled"), context)
+            return try reject(message, tenantID, MessageRejection(.tenantDisabled, "tenant \"\(tenantID)\" is disabled"), context)
         }
         let limits = current.limits
         guard rateLimiter.admit(tenant: tenantID, now: context.now, rate: limits.intakeRatePerTenant, burst: limits.intakeBurstPerTenant) else {
-            return try reject(message, tenantID, IntakeRejection(.rateLimited, "tenant \"\(tenantID)\" sent more than \(limits.intakeRatePerTenant) messages/s (burst \(limits.intakeBurstPerTenant))"), context)
+            return try reject(message, tenantID, MessageRejection(.rateLimited, "tenant \"\(tenantID)\" sent more than \(limits.intakeRatePerTenant) messages/s (burst \(limits.intakeBurstPerTenant))"), context)
         }
         let normalizer = IntakeNormalizer(maxPayloadBytes: current.limits.maxPayloadBytes)
         let intakes: [AlertIntake]
@@ -75,7 +75,7 @@ public struct IngestProcessor: MessageProcessor {
             if existing == nil, intake.action != .trigger {
                 if intake.quietIfUnknown { continue }
                 let field = intake.format == .alertmanager ? "alerts[\(index)].fingerprint" : "dedup_key"
-                try reject(message, tenantID, IntakeRejection(.unknownAlert, "no open alert has dedup_key \"\(dedupKey.prefix(80))\"", field: field), context)
+                try reject(message, tenantID, MessageRejection(.unknownAlert, "no open alert has dedup_key \"\(dedupKey.prefix(80))\"", field: field), context)
                 continue
             }
             try apply(command, to: existing, tenant: tenantID, dedupKey: dedupKey, context)
@@ -89,15 +89,15 @@ public struct IngestProcessor: MessageProcessor {
     private func acknowledgement(_ message: MQTTMessage, tenantID: String, rest: [String], _ context: ProcessingContext) throws {
         let current = config.current
         guard let tenant = current.tenant(id: tenantID) else {
-            return try reject(message, tenantID, IntakeRejection(.unknownTenant, "tenant \"\(tenantID.prefix(60))\" is not configured"), context)
+            return try reject(message, tenantID, MessageRejection(.unknownTenant, "tenant \"\(tenantID.prefix(60))\" is not configured"), context)
         }
         guard rest.count == 1 || (rest.count == 3 && rest[1] == "by" && !rest[2].isEmpty), !rest[0].isEmpty else {
-            return try reject(message, tenantID, IntakeRejection(.invalidTopic, "ack topics are ack/{tenant}/{alert_id} or ack/{tenant}/{alert_id}/by/{user}"), context)
+            return try reject(message, tenantID, MessageRejection(.invalidTopic, "ack topics are ack/{tenant}/{alert_id} or ack/{tenant}/{alert_id}/by/{user}"), context)
         }
         let alertID = rest[0]
         let topicUser = rest.count == 3 ? rest[2] : nil
         guard message.payload.count <= current.limits.maxPayloadBytes else {
-            return try reject(message, tenantID, IntakeRejection(.oversize, "payload is \(message.payload.count) bytes, over the limit of \(current.limits.maxPayloadBytes)"), context)
+            return try reject(message, tenantID, MessageRejection(.oversize, "payload is \(message.payload.count) bytes, over the limit of \(current.limits.maxPayloadBytes)"), context)
         }
         let command: AckCommand
         switch AckParser.parse(message.payload) {
@@ -107,14 +107,14 @@ public struct IngestProcessor: MessageProcessor {
         // `read` marks in-app inbox items; the router keeps the inbox, the alert's lifecycle does not change.
         if command.action == .read { return }
         if let topicUser, let claimed = command.by, claimed != topicUser {
-            return try reject(message, tenantID, IntakeRejection(.forbidden, "by \"\(claimed.prefix(40))\" does not match the topic's user \"\(topicUser.prefix(40))\"", field: "by"), context)
+            return try reject(message, tenantID, MessageRejection(.forbidden, "by \"\(claimed.prefix(40))\" does not match the topic's user \"\(topicUser.prefix(40))\"", field: "by"), context)
         }
         let by = topicUser ?? command.by
         if let by, tenant.user(id: by) == nil {
-            return try reject(message, tenantID, IntakeRejection(.unknownUser, "\"\(by.prefix(40))\" is not a user of tenant \(tenantID)", field: "by"), context)
+            return try reject(message, tenantID, MessageRejection(.unknownUser, "\"\(by.prefix(40))\" is not a user of tenant \(tenantID)", field: "by"), context)
         }
         guard let alert = try AlertRecords.alert(context.db, id: alertID), alert.tenant == tenantID else {
-            return try reject(message, tenantID, IntakeRejection(.unknownAlert, "no alert \"\(alertID.prefix(60))\" in tenant \(tenantID)"), context)
+            return try reject(message, tenantID, MessageRejection(.unknownAlert, "no alert \"\(alertID.prefix(60))\" in tenant \(tenantID)"), context)
         }
         // An ack's id is the sender's: it deduplicates only that sender's own repeats. So the key holds the tenant and
         // the publisher (the user of a `/by/{user}` topic, else the gateways, whose topic the ACL keeps to services),
@@ -169,11 +169,11 @@ public struct IngestProcessor: MessageProcessor {
     /// retained and empty, and is dropped here).
     private func refuseRetained(_ message: MQTTMessage, tenantID: String, _ context: ProcessingContext) throws {
         guard !message.payload.isEmpty else { return }
-        try reject(message, tenantID, IntakeRejection(.retained, "intake and acknowledgements must not be retained; the retained message was cleared"), context)
+        try reject(message, tenantID, MessageRejection(.retained, "intake and acknowledgements must not be retained; the retained message was cleared"), context)
         try context.publish(topic: message.topic, payload: Data(), retain: true)
     }
 
-    private func reject(_ message: MQTTMessage, _ tenantID: String, _ rejection: IntakeRejection, _ context: ProcessingContext) throws {
+    private func reject(_ message: MQTTMessage, _ tenantID: String, _ rejection: MessageRejection, _ context: ProcessingContext) throws {
         metrics.rejected(rejection.reason)
         let data = Rejection(reason: rejection.reason, message: rejection.message, field: rejection.field, topic: message.topic,
                              excerpt: Rejection.excerpt(of: message.payload))

@@ -7,12 +7,12 @@ public struct IntakeNormalizer: Sendable {
 
     public init(maxPayloadBytes: Int) { self.maxPayloadBytes = maxPayloadBytes }
 
-    public func normalize(_ payload: Data) -> Result<[AlertIntake], IntakeRejection> {
+    public func normalize(_ payload: Data) -> Result<[AlertIntake], MessageRejection> {
         // Refused before parsing: an oversize payload costs nothing but its length.
         guard payload.count <= maxPayloadBytes else {
-            return .failure(IntakeRejection(.oversize, "payload is \(payload.count) bytes, over the limit of \(maxPayloadBytes)"))
+            return .failure(MessageRejection(.oversize, "payload is \(payload.count) bytes, over the limit of \(maxPayloadBytes)"))
         }
-        do throws(IntakeRejection) {
+        do throws(MessageRejection) {
             let object = try JSONFields.object(from: payload)
             if AlertmanagerShape.matches(object) {
                 var intakes: [AlertIntake] = []
@@ -33,15 +33,15 @@ public struct IntakeNormalizer: Sendable {
 
     /// Trims the summary and refuses a dedup key or summary over PagerDuty's limits: an alert that would be cut here
     /// would be cut differently by every system it is forwarded to, and a huge dedup key is an index entry per alert.
-    static func clean(_ intake: AlertIntake, dedupKeyField: String, summaryField: String) throws(IntakeRejection) -> AlertIntake {
+    static func clean(_ intake: AlertIntake, dedupKeyField: String, summaryField: String) throws(MessageRejection) -> AlertIntake {
         var intake = intake
         intake.summary = intake.summary.trimmingCharacters(in: .whitespacesAndNewlines)
         if intake.summary.count > IntakeDefaults.maxSummaryLength {
-            throw IntakeRejection(.tooLong, "summary is \(intake.summary.count) characters, over the limit of \(IntakeDefaults.maxSummaryLength)",
+            throw MessageRejection(.tooLong, "summary is \(intake.summary.count) characters, over the limit of \(IntakeDefaults.maxSummaryLength)",
                                   field: summaryField)
         }
         if let key = intake.dedupKey, key.count > IntakeDefaults.maxDedupKeyLength {
-            throw IntakeRejection(.tooLong, "dedup key is \(key.count) characters, over the limit of \(IntakeDefaults.maxDedupKeyLength)",
+            throw MessageRejection(.tooLong, "dedup key is \(key.count) characters, over the limit of \(IntakeDefaults.maxDedupKeyLength)",
                                   field: dedupKeyField)
         }
         return intake

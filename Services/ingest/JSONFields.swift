@@ -14,98 +14,98 @@ struct JSONFields {
     func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     /// The payload as a JSON object, or the rejection that says why not: nested too deeply, not JSON, not an object.
-    static func object(from payload: Data) throws(IntakeRejection) -> [String: JSONValue] {
+    static func object(from payload: Data) throws(MessageRejection) -> [String: JSONValue] {
         guard !JSONNesting.exceeds(payload) else { throw JSONNesting.rejection() }
         let value: JSONValue
         do {
             value = try JSONCoding.decode(JSONValue.self, from: payload)
         } catch {
-            throw IntakeRejection(.malformedJSON, "payload is not valid JSON: \(IntakeNormalizer.describe(error))")
+            throw MessageRejection(.malformedJSON, "payload is not valid JSON: \(IntakeNormalizer.describe(error))")
         }
         guard case .object(let object) = value else {
-            throw IntakeRejection(.notAnObject, "payload must be a JSON object, not \(value.typeName)")
+            throw MessageRejection(.notAnObject, "payload must be a JSON object, not \(value.typeName)")
         }
         return object
     }
 
     /// A string field; nil when absent or null.
-    func string(_ key: String) throws(IntakeRejection) -> String? {
+    func string(_ key: String) throws(MessageRejection) -> String? {
         switch object[key] {
         case nil, .null?: return nil
         case .string(let value)?: return value
-        case let value?: throw IntakeRejection(.wrongType, "\(fieldPath(key)) must be a string, not \(value.typeName)", field: fieldPath(key))
+        case let value?: throw MessageRejection(.wrongType, "\(fieldPath(key)) must be a string, not \(value.typeName)", field: fieldPath(key))
         }
     }
 
     /// A string field that must be there and not blank.
-    func requiredString(_ key: String) throws(IntakeRejection) -> String {
+    func requiredString(_ key: String) throws(MessageRejection) -> String {
         guard let value = try string(key) else {
-            throw IntakeRejection(.missingField, "\(fieldPath(key)) is required", field: fieldPath(key))
+            throw MessageRejection(.missingField, "\(fieldPath(key)) is required", field: fieldPath(key))
         }
         guard !value.allSatisfy(\.isWhitespace) else {
-            throw IntakeRejection(.invalidValue, "\(fieldPath(key)) must not be empty", field: fieldPath(key))
+            throw MessageRejection(.invalidValue, "\(fieldPath(key)) must not be empty", field: fieldPath(key))
         }
         return value
     }
 
-    func object(_ key: String) throws(IntakeRejection) -> [String: JSONValue]? {
+    func object(_ key: String) throws(MessageRejection) -> [String: JSONValue]? {
         switch object[key] {
         case nil, .null?: return nil
         case .object(let value)?: return value
-        case let value?: throw IntakeRejection(.wrongType, "\(fieldPath(key)) must be an object, not \(value.typeName)", field: fieldPath(key))
+        case let value?: throw MessageRejection(.wrongType, "\(fieldPath(key)) must be an object, not \(value.typeName)", field: fieldPath(key))
         }
     }
 
-    func array(_ key: String) throws(IntakeRejection) -> [JSONValue]? {
+    func array(_ key: String) throws(MessageRejection) -> [JSONValue]? {
         switch object[key] {
         case nil, .null?: return nil
         case .array(let value)?: return value
-        case let value?: throw IntakeRejection(.wrongType, "\(fieldPath(key)) must be an array, not \(value.typeName)", field: fieldPath(key))
+        case let value?: throw MessageRejection(.wrongType, "\(fieldPath(key)) must be an array, not \(value.typeName)", field: fieldPath(key))
         }
     }
 
     /// A string or a number (identifiers some senders write as numbers), as text.
-    func identifier(_ key: String) throws(IntakeRejection) -> String? {
+    func identifier(_ key: String) throws(MessageRejection) -> String? {
         switch object[key] {
         case nil, .null?: return nil
         case .string(let value)?: return value
         case .number(let value)?: return value.rounded() == value ? String(Int64(value)) : String(value)
-        case let value?: throw IntakeRejection(.wrongType, "\(fieldPath(key)) must be a string, not \(value.typeName)", field: fieldPath(key))
+        case let value?: throw MessageRejection(.wrongType, "\(fieldPath(key)) must be a string, not \(value.typeName)", field: fieldPath(key))
         }
     }
 
-    func int(_ key: String) throws(IntakeRejection) -> Int? {
+    func int(_ key: String) throws(MessageRejection) -> Int? {
         switch object[key] {
         case nil, .null?: return nil
         case .number(let value)? where value.rounded() == value && abs(value) < 1e12: return Int(value)
-        case let value?: throw IntakeRejection(.wrongType, "\(fieldPath(key)) must be an integer, not \(value.typeName)", field: fieldPath(key))
+        case let value?: throw MessageRejection(.wrongType, "\(fieldPath(key)) must be an integer, not \(value.typeName)", field: fieldPath(key))
         }
     }
 
-    func time(_ key: String) throws(IntakeRejection) -> Date? {
+    func time(_ key: String) throws(MessageRejection) -> Date? {
         guard let text = try string(key) else { return nil }
         guard let date = RFC3339.date(from: text) else {
-            throw IntakeRejection(.invalidValue, "\(fieldPath(key)) must be an RFC 3339 time, e.g. 2026-11-23T17:00:00Z", field: fieldPath(key))
+            throw MessageRejection(.invalidValue, "\(fieldPath(key)) must be an RFC 3339 time, e.g. 2026-11-23T17:00:00Z", field: fieldPath(key))
         }
         return date
     }
 
-    func severity(_ key: String) throws(IntakeRejection) -> Severity? {
+    func severity(_ key: String) throws(MessageRejection) -> Severity? {
         guard let text = try string(key) else { return nil }
         guard let severity = Severity(rawValue: text.lowercased()) else {
-            throw IntakeRejection(.unknownSeverity, "\(fieldPath(key)) must be critical, error, warning or info, not \"\(text.prefix(40))\"",
+            throw MessageRejection(.unknownSeverity, "\(fieldPath(key)) must be critical, error, warning or info, not \"\(text.prefix(40))\"",
                                   field: fieldPath(key))
         }
         return severity
     }
 
-    func links(_ key: String) throws(IntakeRejection) -> [AlertLink] {
+    func links(_ key: String) throws(MessageRejection) -> [AlertLink] {
         guard let items = try array(key) else { return [] }
         var links: [AlertLink] = []
         for (index, item) in items.enumerated() {
             let itemPath = "\(fieldPath(key))[\(index)]"
             guard case .object(let object) = item else {
-                throw IntakeRejection(.wrongType, "\(itemPath) must be an object with href, not \(item.typeName)", field: itemPath)
+                throw MessageRejection(.wrongType, "\(itemPath) must be an object with href, not \(item.typeName)", field: itemPath)
             }
             let fields = JSONFields(object, path: itemPath)
             links.append(AlertLink(href: try fields.requiredString("href"), text: try fields.string("text")))

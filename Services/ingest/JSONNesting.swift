@@ -1,4 +1,5 @@
 // How deep a JSON payload nests, found by one pass over its bytes before anything decodes it.
+import Contracts
 import Foundation
 
 /// Decoding into `JSONValue` costs time quadratic in the nesting depth (each level's failed type probes build the
@@ -29,7 +30,7 @@ public enum JSONNesting {
         return false
     }
 
-    static func rejection(_ limit: Int = maxDepth) -> IntakeRejection {
-        IntakeRejection(.invalidValue, "JSON nests deeper than \(limit) levels")
+    static func rejection(_ limit: Int = maxDepth) -> MessageRejection {
+        MessageRejection(.invalidValue, "JSON nests deeper than \(limit) levels")
     }
 }

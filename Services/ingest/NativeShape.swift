@@ -6,12 +6,12 @@ enum NativeShape {
     static let knownKeys: Set<String> = ["action", "dedup_key", "category", "type", "severity", "summary", "service",
                                          "source", "deadline", "details", "links"]
 
-    static func parse(_ object: [String: JSONValue]) throws(IntakeRejection) -> AlertIntake {
+    static func parse(_ object: [String: JSONValue]) throws(MessageRejection) -> AlertIntake {
         let fields = JSONFields(object)
         let action: AlertIntake.Action
         if let text = try fields.string("action") {
             guard let parsed = AlertIntake.Action(rawValue: text.lowercased()) else {
-                throw IntakeRejection(.unknownAction, "action must be trigger, acknowledge or resolve, not \"\(text.prefix(40))\"", field: "action")
+                throw MessageRejection(.unknownAction, "action must be trigger, acknowledge or resolve, not \"\(text.prefix(40))\"", field: "action")
             }
             action = parsed
         } else {
@@ -19,7 +19,7 @@ enum NativeShape {
         }
         let dedupKey = try fields.identifier("dedup_key")
         if action != .trigger, dedupKey == nil {
-            throw IntakeRejection(.missingField, "dedup_key is required to \(action.rawValue) an alert", field: "dedup_key")
+            throw MessageRejection(.missingField, "dedup_key is required to \(action.rawValue) an alert", field: "dedup_key")
         }
         // Acknowledge and resolve name an existing alert: their summary is optional.
         let summary = action == .trigger ? try fields.requiredString("summary") : (try fields.string("summary") ?? "")

@@ -9,28 +9,28 @@ enum PagerDutyShape {
 
     /// Mapping: payload.component → service, payload.group → category, payload.class → type; the routing key is
     /// dropped (it is a credential in PagerDuty's world), custom_details become details.
-    static func parse(_ object: [String: JSONValue]) throws(IntakeRejection) -> AlertIntake {
+    static func parse(_ object: [String: JSONValue]) throws(MessageRejection) -> AlertIntake {
         let fields = JSONFields(object)
         guard let actionText = try fields.string("event_action") else {
-            throw IntakeRejection(.missingField, "event_action is required (trigger, acknowledge or resolve)", field: "event_action")
+            throw MessageRejection(.missingField, "event_action is required (trigger, acknowledge or resolve)", field: "event_action")
         }
         guard let action = AlertIntake.Action(rawValue: actionText.lowercased()) else {
-            throw IntakeRejection(.unknownAction, "event_action must be trigger, acknowledge or resolve, not \"\(actionText.prefix(40))\"",
+            throw MessageRejection(.unknownAction, "event_action must be trigger, acknowledge or resolve, not \"\(actionText.prefix(40))\"",
                                   field: "event_action")
         }
         let dedupKey = try fields.identifier("dedup_key")
         if action != .trigger {
             guard let dedupKey else {
-                throw IntakeRejection(.missingField, "dedup_key is required to \(action.rawValue) an alert", field: "dedup_key")
+                throw MessageRejection(.missingField, "dedup_key is required to \(action.rawValue) an alert", field: "dedup_key")
             }
             return AlertIntake(action: action, dedupKey: dedupKey, summary: "", format: .pagerduty)
         }
         guard let payloadObject = try fields.object("payload") else {
-            throw IntakeRejection(.missingField, "payload is required for a trigger", field: "payload")
+            throw MessageRejection(.missingField, "payload is required for a trigger", field: "payload")
         }
         let payload = JSONFields(payloadObject, path: "payload")
         guard let severity = try payload.severity("severity") else {
-            throw IntakeRejection(.missingField, "payload.severity is required (critical, error, warning or info)", field: "payload.severity")
+            throw MessageRejection(.missingField, "payload.severity is required (critical, error, warning or info)", field: "payload.severity")
         }
         var details: [String: JSONValue] = [:]
         if let custom = payloadObject["custom_details"], custom != .null {

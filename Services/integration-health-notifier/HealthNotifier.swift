@@ -44,22 +44,22 @@ public struct HealthNotifier: Sendable {
 
     /// The tenant and the event, or why they are refused.
     static func accept(_ parts: [String], payload: Data, retained: Bool, config: AlertingConfig)
-        -> Result<(Tenant, HealthEventKind, IntegrationHealthEvent), HealthRejection> {
-        do throws(HealthRejection) {
+        -> Result<(Tenant, HealthEventKind, IntegrationHealthEvent), MessageRejection> {
+        do throws(MessageRejection) {
             let tenantID = parts[2]
             guard let tenant = config.tenant(id: tenantID) else {
-                throw HealthRejection(.unknownTenant, "tenant \"\(tenantID.prefix(60))\" is not configured")
+                throw MessageRejection(.unknownTenant, "tenant \"\(tenantID.prefix(60))\" is not configured")
             }
-            guard tenant.enabled else { throw HealthRejection(.tenantDisabled, "tenant \"\(tenantID)\" is disabled") }
+            guard tenant.enabled else { throw MessageRejection(.tenantDisabled, "tenant \"\(tenantID)\" is disabled") }
             guard parts.count == 4, Topics.isValidSegment(parts[3]) else {
-                throw HealthRejection(.invalidTopic, "health events go to integrations/health/{tenant}/{integration_id}: the integration id is missing",
+                throw MessageRejection(.invalidTopic, "health events go to integrations/health/{tenant}/{integration_id}: the integration id is missing",
                                       field: "integration_id")
             }
             guard !retained else {
-                throw HealthRejection(.retained, "health events are events, not state: publish them without the retain flag")
+                throw MessageRejection(.retained, "health events are events, not state: publish them without the retain flag")
             }
             guard payload.count <= config.limits.maxPayloadBytes else {
-                throw HealthRejection(.oversize, "payload is \(payload.count) bytes, over the limit of \(config.limits.maxPayloadBytes)")
+                throw MessageRejection(.oversize, "payload is \(payload.count) bytes, over the limit of \(config.limits.maxPayloadBytes)")
             }
             let (kind, event) = try parse(payload)
             return .success((tenant, kind, event))
@@ -68,29 +68,29 @@ public struct HealthNotifier: Sendable {
         }
     }
 
-    static func parse(_ payload: Data) throws(HealthRejection) -> (HealthEventKind, IntegrationHealthEvent) {
+    static func parse(_ payload: Data) throws(MessageRejection) -> (HealthEventKind, IntegrationHealthEvent) {
         guard let object = try? JSONSerialization.jsonObject(with: payload) else {
-            throw HealthRejection(.malformedJSON, "payload is not JSON")
+            throw MessageRejection(.malformedJSON, "payload is not JSON")
         }
-        guard let fields = object as? [String: Any] else { throw HealthRejection(.notAnObject, "payload must be a JSON object") }
+        guard let fields = object as? [String: Any] else { throw MessageRejection(.notAnObject, "payload must be a JSON object") }
         guard let name = fields["event"] as? String, !name.isEmpty else {
-            throw HealthRejection(.missingField, "event is required", field: "event")
+            throw MessageRejection(.missingField, "event is required", field: "event")
         }
         guard let kind = HealthEventKind(rawValue: name) else {
-            throw HealthRejection(.invalidValue, "unknown event \"\(name.prefix(60))\"; known: "
+            throw MessageRejection(.invalidValue, "unknown event \"\(name.prefix(60))\"; known: "
                                       + HealthEventKind.allCases.map(\.rawValue).joined(separator: ", "), field: "event")
         }
         let event: IntegrationHealthEvent
         do { event = try JSONCoding.decode(IntegrationHealthEvent.self, from: payload) } catch {
-            throw HealthRejection(.wrongType, "fields of the wrong type: \(String(describing: error).prefix(160))")
+            throw MessageRejection(.wrongType, "fields of the wrong type: \(String(describing: error).prefix(160))")
         }
         if let retries = event.retryCount, retries < 0 {
-            throw HealthRejection(.invalidValue, "retry_count must not be negative", field: "retry_count")
+            throw MessageRejection(.invalidValue, "retry_count must not be negative", field: "retry_count")
         }
         return (kind, event)
     }
 
-    private func reject(_ rejection: HealthRejection, tenant: String, topic: String, payload: Data, now: Date) throws -> [Outbound] {
+    private func reject(_ rejection: MessageRejection, tenant: String, topic: String, payload: Data, now: Date) throws -> [Outbound] {
         metrics.rejected(rejection.reason)
         let body = Rejection(reason: rejection.reason, message: rejection.message, field: rejection.field, topic: topic,
                              excerpt: Rejection.excerpt(of: payload))
@@ -220,12 +220,12 @@ public struct HealthNotifier: Sendable {
         let tenantID = parts[2]
         let user = parts[3]
         let accepted: (Tenant, [PreferenceCategory: Bool?]?)
-        do throws(HealthRejection) {
+        do throws(MessageRejection) {
             guard let tenant = config.tenant(id: tenantID) else {
-                throw HealthRejection(.unknownTenant, "tenant \"\(tenantID.prefix(60))\" is not configured")
+                throw MessageRejection(.unknownTenant, "tenant \"\(tenantID.prefix(60))\" is not configured")
             }
             guard tenant.users.contains(where: { $0.id == user }) else {
-                throw HealthRejection(.unknownUser, "\"\(user.prefix(40))\" is not a user of tenant \(tenantID)")
+                throw MessageRejection(.unknownUser, "\"\(user.prefix(40))\" is not a user of tenant \(tenantID)")
             }
             accepted = (tenant, try Self.parseOverrides(payload))
         } catch {
@@ -244,21 +244,21 @@ public struct HealthNotifier: Sendable {
     }
 
     /// The change's keys: a boolean sets, `null` drops the override. Nil for an empty payload (drop every override).
-    static func parseOverrides(_ payload: Data) throws(HealthRejection) -> [PreferenceCategory: Bool?]? {
+    static func parseOverrides(_ payload: Data) throws(MessageRejection) -> [PreferenceCategory: Bool?]? {
         guard !payload.isEmpty else { return nil }
         let value: JSONValue
-        do { value = try JSONCoding.decode(JSONValue.self, from: payload) } catch { throw HealthRejection(.malformedJSON, "payload is not JSON") }
-        guard case .object(let fields) = value else { throw HealthRejection(.notAnObject, "payload must be a JSON object") }
+        do { value = try JSONCoding.decode(JSONValue.self, from: payload) } catch { throw MessageRejection(.malformedJSON, "payload is not JSON") }
+        guard case .object(let fields) = value else { throw MessageRejection(.notAnObject, "payload must be a JSON object") }
         var change: [PreferenceCategory: Bool?] = [:]
         for (key, value) in fields {
             guard let category = PreferenceCategory(rawValue: key) else {
-                throw HealthRejection(.invalidValue, "unknown preference \"\(key.prefix(40))\"; known: "
+                throw MessageRejection(.invalidValue, "unknown preference \"\(key.prefix(40))\"; known: "
                                           + PreferenceCategory.allCases.map(\.rawValue).joined(separator: ", "), field: key)
             }
             switch value {
             case .null: change[category] = .some(nil)
             case .bool(let on): change[category] = .some(on)
-            default: throw HealthRejection(.wrongType, "\(key) must be true, false or null", field: key)
+            default: throw MessageRejection(.wrongType, "\(key) must be true, false or null", field: key)
             }
         }
         return change

@@ -6,7 +6,7 @@ import Testing
 
 private let normalizer = IntakeNormalizer(maxPayloadBytes: 65536)
 
-private func normalize(_ json: String) -> Result<[AlertIntake], IntakeRejection> { normalizer.normalize(Data(json.utf8)) }
+private func normalize(_ json: String) -> Result<[AlertIntake], MessageRejection> { normalizer.normalize(Data(json.utf8)) }
 
 private func accepted(_ json: String) throws -> [AlertIntake] {
     switch normalize(json) {
@@ -15,7 +15,7 @@ private func accepted(_ json: String) throws -> [AlertIntake] {
     }
 }
 
-private func rejection(_ json: String) -> IntakeRejection? {
+private func rejection(_ json: String) -> MessageRejection? {
     if case .failure(let rejection) = normalize(json) { return rejection }
     return nil
 }

@@ -1,7 +1,6 @@
-// Why a health event or preference change was refused.
-import Contracts
-
-public struct HealthRejection: Error, Sendable, Equatable {
+// Why a message that came in cannot be taken: the reason published on `alerting/rejected/{tenant}`, with the JSON path
+// of the offending field.
+public struct MessageRejection: Error, Sendable, Equatable {
     public var reason: RejectionReason
     public var message: String
     public var field: String?
