@@ -153,9 +153,6 @@ public final class MQTTClient: @unchecked Sendable {
     /// Publishes not yet acknowledged by the broker: queued plus in flight.
     public var pendingPublishes: Int { publishMailbox.pending }
 
-    /// Of those, the ones held back because their topic has no subscriber yet (`MQTTPublish.needsSubscriber`).
-    public var publishesHeldForSubscriber: Int { publishMailbox.heldForSubscriber }
-
     /// Waits until connected and subscribed; throws after `timeout` seconds.
     public func waitUntilConnected(timeout: Double) async throws {
         let deadline = monotonicSeconds() + timeout

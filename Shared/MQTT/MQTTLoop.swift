@@ -361,7 +361,6 @@ final class MQTTLoop: @unchecked Sendable {
     /// Hands acknowledged tokens to the sink before `pendingPublishes` drops, so a caller that saw
     /// zero pending also sees every token.
     func report() {
-        mailbox.heldForSubscriber = waitingForSubscriber.heldCount
         if !deliveredTokens.isEmpty {
             let tokens = deliveredTokens
             deliveredTokens = []

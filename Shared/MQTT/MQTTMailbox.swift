@@ -12,7 +12,6 @@ final class MQTTMailbox: @unchecked Sendable {
     private var handedOver = 0
     private var wakePending = false
     private var connected = false
-    private var held = 0
     private var stopDeadline: Double?
 
     init() {}
@@ -94,12 +93,6 @@ final class MQTTMailbox: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return queue.count - head + handedOver
-    }
-
-    /// Publishes the loop holds back because their topic has no subscriber yet (part of `pending`).
-    var heldForSubscriber: Int {
-        get { lock.lock(); defer { lock.unlock() }; return held }
-        set { lock.lock(); held = newValue; lock.unlock() }
     }
 
     var isConnected: Bool {
