@@ -84,8 +84,11 @@ public enum GatewayRecords {
         let statement = try db.cachedStatement(sql: """
             UPDATE deliveries SET attempts = ?, http_status = ?, error = ?, not_before = ? WHERE dispatch_id = ?
             """)
-        try statement.execute(arguments: [attempts, httpStatus, error, max(notBefore, 1e-3), dispatchId])
+        try statement.execute(arguments: [attempts, httpStatus, error, storedNotBefore(notBefore), dispatchId])
     }
+
+    /// The `not_before` a reschedule stores: above 0, which marks a fresh job.
+    static func storedNotBefore(_ notBefore: Double) -> Double { max(notBefore, 1e-3) }
 
     /// The envelope as it arrived, for a dead letter.
     public static func body(_ db: Database, dispatchId: String) throws -> Data? {
@@ -106,10 +109,14 @@ public enum GatewayRecords {
     }
 
     /// Where the retry scheduler has read up to: (`not_before`, rowid) of the last row it handed on.
-    public struct DueCursor: Sendable, Equatable {
+    public struct DueCursor: Sendable, Comparable {
         public var notBefore: Double
         public var seq: Int64
         public static let start = DueCursor(notBefore: 0, seq: 0)
+
+        public static func < (lhs: DueCursor, rhs: DueCursor) -> Bool {
+            (lhs.notBefore, lhs.seq) < (rhs.notBefore, rhs.seq)
+        }
     }
 
     /// Scheduled jobs due at `now` after `cursor`, in (`not_before`, rowid) order. `INDEXED BY`: the planner would

@@ -21,12 +21,8 @@ public final class GatewayWorkers<Provider: GatewayProvider>: Service, @unchecke
     private let group = DispatchGroup()
     private let recorderDone = DispatchGroup()
 
-    // The retry scheduler's state: touched by the recorder thread only (before `run`, by `loadPending`).
-    /// Scheduled jobs handed on and not recorded yet.
-    private var scheduledInMemory = Set<Int64>()
-    private var cursor = GatewayRecords.DueCursor.start
-    /// When the next scheduled job is due (0: look now); nil when none waits.
-    private var nextDue: Double? = 0
+    /// Touched by the recorder thread only.
+    private var retries: RetryScheduler
 
     /// Most attempts recorded in one transaction; bounds the transaction, not the throughput.
     static var recordBatchLimit: Int { 256 }
@@ -40,6 +36,7 @@ public final class GatewayWorkers<Provider: GatewayProvider>: Service, @unchecke
         self.provider = provider
         self.settings = settings
         self.clock = clock
+        retries = RetryScheduler(memoryLimit: settings.memoryLimit)
         metrics = GatewayMetrics(service: runtime.name, channels: provider.channels)
         let queues = DestinationQueues(maxInFlight: settings.maxInFlightPerDestination, maxQueueWait: settings.maxQueueWait, clock: clock)
         self.queues = queues
@@ -144,7 +141,7 @@ public final class GatewayWorkers<Provider: GatewayProvider>: Service, @unchecke
     private func recordAndSchedule() {
         while true {
             // Always a finite deadline: NSCondition.wait(until: .distantFuture) traps in swift-corelibs-foundation.
-            let wake = Date(timeIntervalSince1970: min(nextDue ?? .infinity, Date().timeIntervalSince1970 + 3_600))
+            let wake = Date(timeIntervalSince1970: min(retries.wake ?? .infinity, Date().timeIntervalSince1970 + 3_600))
             guard let batch = records.take(upTo: Self.recordBatchLimit, until: wake) else { return }
             if !batch.isEmpty { record(batch) }
             scheduleDue()
@@ -153,22 +150,12 @@ public final class GatewayWorkers<Provider: GatewayProvider>: Service, @unchecke
 
     private func scheduleDue() {
         let now = clock()
-        guard let due = nextDue, due <= now else { return }
-        let room = settings.memoryLimit - scheduledInMemory.count
-        guard room > 0 else { return }
         do {
-            let (rows, next) = try runtime.store.read { db in
-                let rows = try GatewayRecords.due(db, after: cursor, now: now, limit: room)
-                let after = rows.last.map { GatewayRecords.DueCursor(notBefore: $0.notBefore, seq: $0.job.seq) } ?? cursor
-                return (rows, try GatewayRecords.nextDue(db, after: after))
-            }
-            if let last = rows.last { cursor = GatewayRecords.DueCursor(notBefore: last.notBefore, seq: last.job.seq) }
-            nextDue = next
-            let fresh = rows.map(\.job).filter { scheduledInMemory.insert($0.seq).inserted }
-            if !fresh.isEmpty { admission(fresh) }
+            let due = try runtime.store.read { try retries.takeDue(now: now, from: $0) }
+            if !due.isEmpty { admission(due) }
         } catch {
             runtime.logger.error("could not read deliveries due for a retry, trying again in a second: \(error)")
-            nextDue = now + 1
+            retries.readFailed(retryAt: now + 1)
         }
     }
 
@@ -229,12 +216,12 @@ public final class GatewayWorkers<Provider: GatewayProvider>: Service, @unchecke
                 for item in batch {
                     switch item.kind {
                     case .finished(let status, _, _, _, _): metrics.finished(channel: item.job.dispatch.channel, status: status.rawValue)
-                    case .rescheduled(_, _, _, let notBefore), .deferred(let notBefore): nextDue = min(nextDue ?? notBefore, notBefore)
+                    case .rescheduled(_, _, _, let notBefore), .deferred(let notBefore): retries.scheduled(seq: item.job.seq, notBefore: notBefore)
                     }
                 }
                 // Recorded: no longer in memory, so the next ones may come in from the table.
                 backlog.finished(batch.filter { !$0.job.scheduled }.map(\.job.seq))
-                for item in batch where item.job.scheduled { scheduledInMemory.remove(item.job.seq) }
+                for item in batch where item.job.scheduled { retries.recorded(seq: item.job.seq) }
                 return
             } catch {
                 runtime.health.storeFailed(String(describing: error))

@@ -71,10 +71,26 @@ final class ProcessPipeline: @unchecked Sendable {
         while Set(hookRequests.compactMap(SystemHarness.dedupKey)).count < count {
             guard Date() < deadline else {
                 let have = Set(hookRequests.compactMap(SystemHarness.dedupKey)).count
-                throw ServiceProcessError(message: "receiver got \(have) of \(count) alerts in \(timeout)s; logs:\n\(logTails())")
+                throw ServiceProcessError(message: "receiver got \(have) of \(count) alerts in \(timeout)s; where work waits: \(waiting()); logs:\n\(logTails())")
             }
             try await Task.sleep(nanoseconds: 100_000_000)
         }
+    }
+
+    /// Rows that still wait in each service's table (outbox per lane, deliveries not finished, dead letters), to tell
+    /// where a missing alert stopped.
+    func waiting() -> String {
+        let queries = [
+            ("outbox", "SELECT 'outbox ' || lane || ': ' || COUNT(*) FROM outbox GROUP BY lane"),
+            ("deliveries", "SELECT 'deliveries ' || status || IIF(not_before > 0, ' scheduled', '') || ': ' || COUNT(*) FROM deliveries WHERE status = 'pending' GROUP BY 1"),
+            ("dead_letters", "SELECT 'dead letters: ' || COUNT(*) FROM dead_letters"),
+        ]
+        return services.map { service in
+            let found = (try? DatabaseQueue(path: service.databasePath).read { db in
+                try queries.flatMap { table, sql in try db.tableExists(table) ? try String.fetchAll(db, sql: sql) : [] }
+            }) ?? ["unreadable"]
+            return "\(service.name) [\(found.joined(separator: ", "))]"
+        }.joined(separator: "; ")
     }
 
     func logTails(_ length: Int = 1500) -> String {
