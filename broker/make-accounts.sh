@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Writes the broker's ACL and account list from the alerting configuration:
-# broker/acl (services, device patterns) plus one block per person.
+# Writes the broker's accounts and what each may do, from the alerting configuration:
 #
 #   broker/make-accounts.sh [CONFIG] [OUT_DIR]
 #
-# CONFIG defaults to config/alerting.yaml, OUT_DIR to broker/generated.
-# Writes OUT_DIR/acl (what mosquitto loads) and OUT_DIR/accounts (one
-# `kind name` line per account, read by make-passwords.sh). Needs python3
-# with PyYAML (apt-get install python3-yaml).
+# CONFIG defaults to config/alerting.yaml, OUT_DIR to broker/generated. Writes
+# - OUT_DIR/acl: the services' ACL (broker/acl with the topic root applied), for the services listener;
+# - OUT_DIR/dynamic-security-roles.json: the operator, device and person accounts and their roles, for the
+#   dynamic-security plugin of the clients listeners (make-passwords.sh adds the password hashes);
+# - OUT_DIR/accounts: one `kind name` line per account, read by make-passwords.sh.
+# Needs python3 with PyYAML (apt-get install python3-yaml).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,6 +27,7 @@ fi
 
 mkdir -p "$out"
 python3 - "$config" "$here/acl" "$out" <<'PY'
+import json
 import re
 import sys
 
@@ -47,7 +49,26 @@ problems = []
 # Services log in on the services listener; `operator`, `device` and `person` accounts on the clients listener, where
 # the client id is the account name (make-passwords.sh writes one password file per listener).
 accounts = [("service", name) for name in services] + [("operator", "ops")]
-people_blocks = []
+
+
+def role(name, reads=(), writes=(), subscribes=None):
+    """A dynamic-security role: `reads` may be subscribed to and received, `writes` published; `subscribes`, when
+    given, widens what may be subscribed to (what is received stays `reads`)."""
+    acls = [{"acltype": "subscribePattern", "topic": t, "allow": True} for t in (subscribes or reads)]
+    acls += [{"acltype": "publishClientReceive", "topic": t, "allow": True} for t in reads]
+    acls += [{"acltype": "publishClientSend", "topic": t, "allow": True} for t in writes]
+    return {"rolename": name, "acls": acls}
+
+
+# The operator reads every kind of topic but dispatches (recipients' addresses and action tokens) and analytics
+# (requests and answers between the router and whoever asked), and writes nothing. It may subscribe to `alerting/#`
+# (what it may not read is not delivered), but never to a shared subscription: subscribing is checked against these
+# patterns, and `$share/{group}/...` matches none of them, so no client account can join a gateway's group and take
+# or drop its turn of the dispatches.
+ops_kinds = ["in", "rejected", "events", "alerts", "ack", "escalations", "receipts", "inbox", "status", "consumers"]
+roles = [role("ops", reads=[f"{root}/{kind}/#" for kind in ops_kinds] + ["integrations/#", "$SYS/#"],
+              subscribes=[f"{root}/#", "integrations/#", "$SYS/#"])]
+clients = [{"username": "ops", "textname": "operator (read only)", "roles": [{"rolename": "ops"}]}]
 for t_index, tenant in enumerate(config.get("tenants") or []):
     tid = str(tenant.get("id", ""))
     where = f"tenants[{t_index}].id"
@@ -63,6 +84,10 @@ for t_index, tenant in enumerate(config.get("tenants") or []):
         continue
     # A disabled tenant keeps its account, so re-enabling it needs no new password; ingest rejects its intake.
     accounts.append(("device", tid))
+    # Devices and integration monitors of the tenant: its intake and integration health, its alert states.
+    roles.append(role(f"device:{tid}", reads=[f"{root}/alerts/{tid}/#"],
+                      writes=[f"{root}/in/{tid}/#", f"integrations/health/{tid}/#"]))
+    clients.append({"username": tid, "textname": f"devices of tenant {tid}", "roles": [{"rolename": f"device:{tid}"}]})
     for u_index, user in enumerate(tenant.get("users") or []):
         uid = str(user.get("id", ""))
         if not valid_segment(uid) or ":" in uid:
@@ -70,15 +95,13 @@ for t_index, tenant in enumerate(config.get("tenants") or []):
             continue
         name = f"{tid}.{uid}"
         accounts.append(("person", name))
-        people_blocks.append("\n".join([
-            f"user {name}",
-            f"topic write {root}/ack/{tid}/+/by/{uid}",
-            f"topic read {root}/alerts/{tid}/#",
-            f"topic read {root}/inbox/{tid}/{uid}",
-            # Their own integration notification preferences: changed here, read back retained.
-            f"topic write integrations/preferences/{tid}/{uid}",
-            f"topic read integrations/preferences/{tid}/{uid}/effective",
-        ]))
+        # Acknowledgements only as themselves (ingest trusts the `/by/{user}` suffix), their own inbox, and their own
+        # integration notification preferences: changed here, read back retained.
+        roles.append(role(f"person:{name}",
+                          reads=[f"{root}/alerts/{tid}/#", f"{root}/inbox/{tid}/{uid}",
+                                 f"integrations/preferences/{tid}/{uid}/effective"],
+                          writes=[f"{root}/ack/{tid}/+/by/{uid}", f"integrations/preferences/{tid}/{uid}"]))
+        clients.append({"username": name, "textname": f"user {uid} of tenant {tid}", "roles": [{"rolename": f"person:{name}"}]})
 
 seen = {}
 for kind, name in accounts:
@@ -97,15 +120,23 @@ if root != "alerting":
     fixed = re.sub(r"^(topic|pattern|#\s*topic)(\s+\w+\s+)alerting/", lambda m: f"{m.group(1)}{m.group(2)}{root}/", fixed, flags=re.M)
 
 with open(f"{out}/acl", "w", encoding="utf-8") as f:
-    f.write(f"# Generated by broker/make-accounts.sh from {config_path}: do not edit, edit broker/acl or the configuration.\n\n")
-    f.write(fixed.rstrip("\n") + "\n\n")
-    f.write("# ------------------------------------------------------- people (generated)\n\n")
-    f.write("\n\n".join(people_blocks) + "\n")
+    f.write(f"# Generated by broker/make-accounts.sh from {config_path}: do not edit, edit broker/acl.\n\n")
+    f.write(fixed.rstrip("\n") + "\n")
+# Everything not granted is denied, subscribing included; no client may administer the plugin ($CONTROL).
+security = {
+    "defaultACLAccess": {"publishClientSend": False, "publishClientReceive": False, "subscribe": False, "unsubscribe": True},
+    "clients": clients,
+    "groups": [],
+    "roles": roles,
+}
+with open(f"{out}/dynamic-security-roles.json", "w", encoding="utf-8") as f:
+    json.dump(security, f, indent=1)
+    f.write("\n")
 with open(f"{out}/accounts", "w", encoding="utf-8") as f:
     for kind, name in accounts:
         f.write(f"{kind} {name}\n")
 
 counts = {k: sum(1 for kind, _ in accounts if kind == k) for k in ("service", "operator", "device", "person")}
-print(f"make-accounts: wrote {out}/acl and {out}/accounts "
+print(f"make-accounts: wrote {out}/acl, {out}/dynamic-security-roles.json and {out}/accounts "
       f"({counts['service']} services, {counts['device']} device accounts, {counts['person']} people)")
 PY

@@ -142,6 +142,44 @@ import TestSupport
         broker.stop()
     }
 
+    /// A shared group hands each message to one member, and a member that may not read it drops it: an account that
+    /// joined `$share/webhook-gateway/...` would take or drop its turn of the dispatches. The clients listeners refuse
+    /// the subscription, so the gateway gets every dispatch while the operator, a device and a person try.
+    @Test(.timeLimit(.minutes(2)))
+    func noClientAccountCanJoinAGatewaysSharedSubscription() async throws {
+        let broker = try ProductionBroker()
+        let group = ["$share/webhook-gateway/alerting/dispatch/webhook/+", "$share/webhook-gateway/alerting/dispatch/#"]
+        // Asked from a shell first: the client id on this listener is the account name, so this would take the place
+        // of the ops intruder below.
+        let sub = try broker.mosquittoSub(account: "ops", port: broker.clientsPort, topic: group[0])
+        #expect(sub.output.contains("All subscription requests were denied"), "ops subscribing to the gateway's group: \(sub.output)")
+        let gateway = try AccountClient(broker, account: "webhook-gateway", subscriptions: [group[0]])
+        // Each intruder also reads what it may, to show that its other subscriptions still work.
+        let intruders = try [("ops", "alerting/events/#"), ("acme", "alerting/alerts/acme/#"), ("acme.alice", "alerting/alerts/acme/#")].map {
+            try AccountClient(broker, account: $0.0, subscriptions: group + [$0.1])
+        }
+        for client in [gateway] + intruders { try await client.client.waitUntilConnected(timeout: 10) }
+
+        let router = try AccountClient(broker, account: "router")
+        let ingest = try AccountClient(broker, account: "ingest")
+        for client in [router, ingest] { try await client.client.waitUntilConnected(timeout: 10) }
+        let dispatches = (0..<40).map { "dispatch-\($0)" }
+        for dispatch in dispatches { router.publish("alerting/dispatch/webhook/acme", dispatch) }
+        ingest.publish("alerting/events/acme/a1", "event")
+        ingest.publish("alerting/alerts/acme/a1", "state")
+        for client in [router, ingest] { try await client.flush() }
+        func payloads(_ client: AccountClient) -> [String] { client.messages.map { String(decoding: $0.payload, as: UTF8.self) } }
+        let deadline = Date().addingTimeInterval(10)
+        while (Set(payloads(gateway)).count < dispatches.count || intruders.contains { payloads($0).isEmpty }), Date() < deadline {
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        #expect(payloads(gateway).sorted() == dispatches.sorted(), "the gateway got \(payloads(gateway).count) of \(dispatches.count) dispatches")
+        #expect(payloads(intruders[0]) == ["event"])
+        #expect(payloads(intruders[1]) == ["state"] && payloads(intruders[2]) == ["state"])
+        ([gateway, router, ingest] + intruders).forEach { $0.stop() }
+        broker.stop()
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func aWrongPasswordOrNoAccountCannotConnect() async throws {
         let broker = try ProductionBroker()

@@ -59,7 +59,7 @@ final class ProductionBroker: @unchecked Sendable {
         self.tlsPort = tlsPort
         let directory = self.directory
         let production = try String(contentsOf: ProductionBroker.root.appendingPathComponent("broker/mosquitto.prod.conf"), encoding: .utf8)
-        var lines = production.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+        var lines = try production.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             switch line {
             case "listener 1883": return "listener \(port) 127.0.0.1"
             case "listener 1884": return "listener \(clientsPort) 127.0.0.1"
@@ -70,6 +70,9 @@ final class ProductionBroker: @unchecked Sendable {
                     .replacingOccurrences(of: "/mosquitto/config/passwords", with: generated.appendingPathComponent("passwords").path)
                     .replacingOccurrences(of: "/mosquitto/config/certs/", with: directory.appendingPathComponent("certs").path + "/")
                     .replacingOccurrences(of: "/mosquitto/config/acl", with: generated.appendingPathComponent("acl").path)
+                    .replacingOccurrences(of: "/mosquitto/config/dynamic-security.json",
+                                          with: generated.appendingPathComponent("dynamic-security.json").path)
+                    .replacingOccurrences(of: "/usr/lib/mosquitto_dynamic_security.so", with: try ProductionBroker.dynamicSecurityPlugin())
                     .replacingOccurrences(of: "/mosquitto/data/", with: directory.path + "/")
             }
         }
@@ -102,6 +105,16 @@ final class ProductionBroker: @unchecked Sendable {
         throw ServiceProcessError(message: "mosquitto not found")
     }
 
+    /// Where the mosquitto package keeps the dynamic-security plugin (the production file names the image's path).
+    static func dynamicSecurityPlugin() throws -> String {
+        let candidates = ["/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so", "/usr/lib/aarch64-linux-gnu/mosquitto_dynamic_security.so",
+                          "/usr/lib/mosquitto_dynamic_security.so", "/usr/local/lib/mosquitto_dynamic_security.so"]
+        guard let found = candidates.first(where: FileManager.default.fileExists(atPath:)) else {
+            throw ServiceProcessError(message: "mosquitto_dynamic_security.so not found in \(candidates)")
+        }
+        return found
+    }
+
     static func accepts(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
@@ -118,18 +131,34 @@ final class ProductionBroker: @unchecked Sendable {
     /// an outsider's attempt, made exactly like one would from a shell.
     func mosquittoPub(account: String, password: String? = nil, port: Int, clientID: String, topic: String,
                       message: String = "x", tlsCAFile: URL? = nil, host: String = "127.0.0.1") throws -> (status: Int32, output: String) {
-        let log = directory.appendingPathComponent("pub-\(UUID().uuidString.prefix(8)).log")
         var arguments = ["-h", host, "-p", "\(port)", "-V", "5", "-q", "1", "-i", clientID, "-u", account,
                          "-P", password ?? ProductionBroker.password(account), "-t", topic, "-m", message]
         if let tlsCAFile { arguments += ["--cafile", tlsCAFile.path] }
+        return try runClientTool("mosquitto_pub", arguments)
+    }
+
+    /// Runs mosquitto_sub until its subscription is refused (that ends it: "All subscription requests were denied"),
+    /// or for two seconds, and returns its exit status and output.
+    func mosquittoSub(account: String, port: Int, topic: String) throws -> (status: Int32, output: String) {
+        try runClientTool("mosquitto_sub", ["-h", "127.0.0.1", "-p", "\(port)", "-V", "5", "-q", "1", "-u", account,
+                                            "-P", ProductionBroker.password(account), "-t", topic, "-d"], timeout: 2)
+    }
+
+    /// Runs a Mosquitto client tool; one still running after `timeout` seconds is killed (mosquitto_sub 2.0.11 outlives
+    /// SIGTERM and its own `-W` once subscribed).
+    private func runClientTool(_ tool: String, _ arguments: [String], timeout: Double = 10) throws -> (status: Int32, output: String) {
+        let log = directory.appendingPathComponent("\(tool)-\(UUID().uuidString.prefix(8)).log")
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/mosquitto_pub")
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/\(tool)")
         process.arguments = arguments
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         try handle.close()
         return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
