@@ -32,8 +32,9 @@ public enum TwilioText {
 
     static func replyHint(_ dispatch: DispatchRequest) -> String? {
         let ref = reference(dispatch.alert.id)
-        guard dispatch.kind == .notify || dispatch.event == .acknowledged else { return "(ref \(ref))" }
-        return "Reply ACK \(ref), RESOLVE \(ref) or ESC \(ref) <reason>"
+        if dispatch.kind == .notify { return "Reply ACK \(ref), RESOLVE \(ref) or ESC \(ref) <reason>" }
+        if dispatch.event == .acknowledged { return "Reply RESOLVE \(ref) or ESC \(ref) <reason>" }
+        return "(ref \(ref))"
     }
 
     /// The SMS: the summary is what gets shortened to keep within the budget.
