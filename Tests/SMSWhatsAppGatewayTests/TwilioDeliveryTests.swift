@@ -93,6 +93,34 @@ import TestSupport
     }
 }
 
+@Suite struct TwilioRestartTests {
+    @Test(.timeLimit(.minutes(2)))
+    func aDispatchIsSentOnceAcrossARestartAndItsCallbacksStillCount() async throws {
+        let bed = try await TwilioGatewayTestbed.start("twilio-restart")
+        try bed.dispatch(sampleDispatch(dispatchId: "d-once"))
+        try await bed.publisher.flush()
+        _ = try await bed.waitForReceipt("d-once", .sent)
+        await bed.gateway.stop()
+
+        let again = try await TwilioGatewayTestbed.startGateway(config: bed.directory.appendingPathComponent("alerting.yaml"),
+                                                                directory: bed.directory, broker: bed.broker)
+        // The broker delivers it again (a publisher's re-publish after its crash, say): it was sent, so it is not sent again.
+        try bed.dispatch(sampleDispatch(dispatchId: "d-once"))
+        try bed.dispatch(sampleDispatch(dispatchId: "d-after"))
+        try await bed.publisher.flush()
+        _ = try await bed.waitForReceipt("d-after", .sent)
+        #expect(bed.twilio.sent.filter { $0.form["StatusCallback"]?.contains("dispatch=d-once&") == true }.count == 1)
+        // The restarted gateway still knows the first message: Twilio's callback about it becomes a receipt.
+        let first = try #require(bed.twilio.sent.first)
+        let answer = await bed.twilio.statusCallback(first, status: "delivered", gateway: "http://127.0.0.1:\(again.runtime.httpPort ?? 0)",
+                                                     authToken: "global-token", publicBaseURL: TwilioGatewayTestbed.publicBaseURL)
+        #expect(answer.status == 200)
+        _ = try await bed.waitForReceipt("d-once", .delivered)
+        await again.stop()
+        await bed.stop()
+    }
+}
+
 /// A thread-safe count for scripted answers.
 final class Tally: @unchecked Sendable {
     private let lock = NSLock()

@@ -56,16 +56,24 @@ struct TwilioGatewayTestbed {
         let receipts = try BusRecorder(broker: broker, topics: ["alerting/receipts/+"])
         let acks = try BusRecorder(broker: broker, topics: ["alerting/ack/+/+"])
         let publisher = try BusPublisher(broker: broker)
+        let gateway = try await startGateway(config: config, directory: directory, broker: broker, retry: retry, clock: clock)
+        return TwilioGatewayTestbed(directory: directory, broker: broker, twilio: twilio, gateway: gateway, receipts: receipts, acks: acks,
+                                    publisher: publisher)
+    }
+
+    /// The gateway alone, on the test's data directory: a second call is a restart.
+    static func startGateway(config: URL, directory: URL, broker: MosquittoBroker, retry: RetrySchedule = RetrySchedule(delays: [0.05, 0.1]),
+                             clock: @escaping @Sendable () -> Date = { Date() }) async throws -> InProcessService {
         let provider = TwilioProvider(environment: environment, timeout: 5, smsPacing: Pacing(perSecond: 50, burst: 50), retry: retry, clock: clock)
         let gateway = InProcessService(runtime: try SMSWhatsAppGatewayService.makeRuntime(
-            options: try InProcessService.options(config: config, dataDir: directory.appendingPathComponent("gateway"), broker: broker))) {
+            options: try InProcessService.options(config: config, dataDir: directory.appendingPathComponent("gateway"), broker: broker,
+                                                  clientID: "sms-whatsapp-gateway-under-test"))) {
             try await SMSWhatsAppGatewayService.run($0, provider: provider, settings: GatewaySettings(threads: 2), installSignalHandlers: false)
         }
         try await gateway.waitUntilConnected()
         let deadline = Date().addingTimeInterval(10)
         while gateway.runtime.httpPort == nil, Date() < deadline { try await Task.sleep(nanoseconds: 10_000_000) }
-        return TwilioGatewayTestbed(directory: directory, broker: broker, twilio: twilio, gateway: gateway, receipts: receipts, acks: acks,
-                                    publisher: publisher)
+        return gateway
     }
 
     func stop() async {
