@@ -108,7 +108,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], path: "Services/sms-whatsapp-gateway", exclude: ["Main"]),
-        .executableTarget(name: "SMSWhatsAppGatewayMain", dependencies: ["SMSWhatsAppGateway", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        .executableTarget(name: "SMSWhatsAppGatewayMain", dependencies: ["SMSWhatsAppGateway", "GatewayKit", "ServiceKit", "Config", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Services/sms-whatsapp-gateway/Main"),
 
         .target(name: "Escalator", dependencies: ["ServiceKit", "Contracts", "Config", "Store", "MQTT",

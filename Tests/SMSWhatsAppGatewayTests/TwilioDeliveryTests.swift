@@ -1,5 +1,6 @@
 // SMS through the Messages API over a real broker: the request Twilio gets, receipts from the answer and from signed
 // status callbacks, retries on 429/5xx, a failed receipt and a dead letter for what cannot be sent, per-tenant accounts.
+import Config
 import Contracts
 import Foundation
 import GatewayKit
@@ -126,4 +127,27 @@ final class Tally: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0
     func next() -> Int { lock.withLock { value += 1; return value } }
+}
+
+@Suite struct TwilioTestSendTests {
+    @Test(.timeLimit(.minutes(1)))
+    func aTestSendIsOneAttemptWithTheTenantsAccount() async throws {
+        let twilio = try await FakeTwilio.start { TwilioSignature(authToken: $0).sign(url: $1, parameters: $2) }
+        let config = try ConfigLoader.parse(yaml: TwilioGatewayTestbed.config(apiURL: twilio.url))
+        let provider = TwilioProvider(environment: TwilioGatewayTestbed.environment, timeout: 5)
+        // The blocking client on a thread of its own.
+        let receipt = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(returning: GatewayTestSend.attempt(provider, dispatch: TwilioTestMessage.dispatch(tenant: "globex", to: "+15559870001",
+                                                                                                                 channel: "sms"),
+                                                                       tenant: "globex", config: config))
+            }
+        }
+        #expect(receipt.status == .sent && receipt.providerRef?.hasPrefix("SM") == true)
+        #expect(twilio.sent.first?.accountSid == "ACglobex0000" && twilio.sent.first?.form["Body"]?.hasPrefix("INFO: Test message") == true)
+        let bad = GatewayTestSend.attempt(provider, dispatch: TwilioTestMessage.dispatch(tenant: "globex", to: "0555", channel: "sms"),
+                                          tenant: "globex", config: config)
+        #expect(bad.status == .failed && bad.error?.contains("E.164") == true)
+        twilio.stop()
+    }
 }
