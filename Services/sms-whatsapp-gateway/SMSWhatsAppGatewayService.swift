@@ -28,9 +28,7 @@ public enum SMSWhatsAppGatewayService {
                            installSignalHandlers: Bool = true) async throws {
         var provider = provider ?? TwilioProvider(environment: environment)
         if provider.store == nil { provider.store = runtime.store }
-        for missing in runtime.config.current.missingSecrets(environment: provider.environment) where missing.provider.hasSuffix("twilio") {
-            runtime.logger.warning("\(missing)")
-        }
+        // A missing Twilio secret is warned about once by the configuration's loading; each dispatch then fails saying so.
         let intake = GatewayIntake()
         let status = StatusCallbacks(runtime: runtime, intake: intake, environment: provider.environment)
         let inbound = InboundReplies(runtime: runtime, environment: provider.environment, clock: provider.clock)

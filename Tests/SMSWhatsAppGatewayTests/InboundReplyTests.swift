@@ -95,4 +95,36 @@ import TestSupport
         #expect(metrics.contains(#"twilio_callbacks_total{endpoint="inbound",result="unknown"}"#))
         await bed.stop()
     }
+
+    @Test(.timeLimit(.minutes(2)))
+    func garbageIsRefusedOneRequestAtATimeAndTheGatewayGoesOn() async throws {
+        let bed = try await TwilioGatewayTestbed.start("twilio-fuzz")
+        var state: UInt64 = 0x5eed_2026
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let names = ["From", "To", "Body", "AccountSid", "MessageSid", "MessageStatus", "ErrorCode", "x", "", "%", "From[]"]
+        let values = ["+15551230002", "+15005550006", "whatsapp:+15551230003", "ACK", "ACglobal0000", "delivered", "%zz", "", "+", "💥",
+                      String(repeating: "9", count: 300), "whatsapp:", "tenant=acme&dispatch=x"]
+        let paths = ["/twilio/inbound", "/twilio/status", "/twilio/status?tenant=acme&dispatch=d-1&channel=sms", "/twilio/status?tenant=acme"]
+        for round in 0..<120 {
+            let body: Data
+            if round % 4 == 0 {
+                body = Data((0..<next(200)).map { _ in UInt8(truncatingIfNeeded: next(256)) })
+            } else {
+                body = FakeTwilio.encode((0..<next(8)).map { _ in (names[next(names.count)], values[next(values.count)]) })
+            }
+            let signature = round % 3 == 0 ? nil : String((0..<28).map { _ in "ABCDEFabcdef0123456789+/="[String.Index(utf16Offset: next(25), in: "ABCDEFabcdef0123456789+/=")] })
+            let answer = await bed.twilio.post(bed.gatewayURL + paths[next(paths.count)], body: body, signature: signature)
+            #expect(answer.status == 400 || answer.status == 403, "round \(round): \(answer)")
+        }
+        #expect(await HTTPProbe.get(bed.gatewayURL + "/healthz").status == 200)
+        try bed.dispatch(sampleDispatch(dispatchId: "d-after-fuzz"))
+        try await bed.publisher.flush()
+        _ = try await bed.waitForReceipt("d-after-fuzz", .sent)
+        #expect(bed.allAcks.isEmpty)
+        #expect(bed.allReceipts.map(\.dispatchId) == ["d-after-fuzz"])
+        await bed.stop()
+    }
 }
