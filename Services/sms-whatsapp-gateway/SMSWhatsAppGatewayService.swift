@@ -28,6 +28,7 @@ public enum SMSWhatsAppGatewayService {
                            installSignalHandlers: Bool = true) async throws {
         var provider = provider ?? TwilioProvider(environment: environment)
         if provider.store == nil { provider.store = runtime.store }
+        if provider.logger == nil { provider.logger = runtime.logger }
         // A missing Twilio secret is warned about once by the configuration's loading; each dispatch then fails saying so.
         let intake = GatewayIntake()
         let status = StatusCallbacks(runtime: runtime, intake: intake, environment: provider.environment)

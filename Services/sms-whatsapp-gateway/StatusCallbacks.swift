@@ -91,6 +91,7 @@ public struct StatusCallbacks: Sendable {
             }
             if let fallbackJob {
                 TwilioMetrics.fallbacks.increment()
+                runtime.logger.notice("whatsapp dispatch \(dispatchId) of tenant \(tenant) \(twilioStatus): sending it by SMS as \(fallbackJob.dispatchId)")
                 intake.queue([fallbackJob])
             }
             TwilioMetrics.callback(endpoint, "accepted")

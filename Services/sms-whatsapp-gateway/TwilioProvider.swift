@@ -6,6 +6,7 @@ import Contracts
 import Foundation
 import GatewayKit
 import HTTPClient
+import Logging
 import Store
 
 public struct TwilioProvider: GatewayProvider {
@@ -23,6 +24,8 @@ public struct TwilioProvider: GatewayProvider {
     public var whatsappPacing: Pacing
     public var retry: RetrySchedule
     public var clock: @Sendable () -> Date
+    /// Where a fallback to SMS is noted (the receipt of an immediate one says only `sent`).
+    public var logger: Logger?
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment, store: Store? = nil, timeout: Double = 10,
                 smsPacing: Pacing = Pacing(perSecond: 1, burst: 10), whatsappPacing: Pacing = Pacing(perSecond: 20, burst: 20),
@@ -100,6 +103,7 @@ public struct TwilioProvider: GatewayProvider {
     private func fallback(_ message: TwilioMessage, because reason: String, connection: HTTPClient) -> AttemptOutcome? {
         guard message.account.fallbackToSMS, message.account.smsFrom != nil else { return nil }
         TwilioMetrics.fallbacks.increment()
+        logger?.notice("whatsapp dispatch \(message.job.dispatchId) of tenant \(message.job.tenant) not sent by WhatsApp (\(reason)): sending it by SMS")
         let (outcome, _) = send(message.sms(), account: message.account, connection: connection)
         if case .failed(let status, let error, let failure) = outcome {
             return .failed(httpStatus: status, error: "WhatsApp: \(reason); SMS fallback: \(error)", failure: failure)

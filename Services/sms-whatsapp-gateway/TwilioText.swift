@@ -60,10 +60,11 @@ public enum TwilioText {
         return lines.joined(separator: "\n")
     }
 
-    /// The approved template's variables: 1 severity, 2 summary, 3 reference, 4 link.
+    /// The approved template's variables: 1 severity (for an update: what happened, `ACKNOWLEDGED`, `RESOLVED`…),
+    /// 2 summary, 3 reference, 4 link.
     public static func templateVariables(_ dispatch: DispatchRequest) -> String {
         let variables: [String: String] = [
-            "1": dispatch.severity.rawValue.uppercased(),
+            "1": dispatch.kind == .update ? dispatch.event.rawValue.uppercased() : dispatch.severity.rawValue.uppercased(),
             "2": String(dispatch.alert.summary.prefix(500)),
             "3": reference(dispatch.alert.id),
             "4": link(dispatch, maxLength: 2_000) ?? "-",

@@ -59,6 +59,9 @@ func sampleDispatch(channel: String = "sms", summary: String = "Press 4 stopped"
     @Test func templateVariables() throws {
         let json = try #require(try JSONSerialization.jsonObject(with: Data(TwilioText.templateVariables(sampleDispatch()).utf8)) as? [String: String])
         #expect(json == ["1": "CRITICAL", "2": "Press 4 stopped", "3": "a1b2", "4": "https://alerts.example.test/a/tok"])
+        let update = try #require(try JSONSerialization.jsonObject(with: Data(TwilioText.templateVariables(
+            sampleDispatch(kind: .update, event: .acknowledged)).utf8)) as? [String: String])
+        #expect(update["1"] == "ACKNOWLEDGED")
     }
 
     @Test func replies() {
