@@ -1,4 +1,5 @@
-// An E.164 phone number (`+` and 8 to 15 digits, no leading 0), as Twilio takes it.
+// An E.164 phone number as Twilio takes it: `+` and 7 to 15 digits as the configuration checks, and no leading 0 (no
+// country code starts with one).
 
 public struct PhoneNumber: Sendable, Hashable, CustomStringConvertible {
     /// `+15551230001`.
@@ -10,7 +11,7 @@ public struct PhoneNumber: Sendable, Hashable, CustomStringConvertible {
         if value.hasPrefix(Self.whatsappPrefix) { value = value.dropFirst(Self.whatsappPrefix.count) }
         guard value.first == "+" else { return nil }
         let digits = value.dropFirst()
-        guard (8...15).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits.first != "0" else { return nil }
+        guard (7...15).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits.first != "0" else { return nil }
         e164 = String(value)
     }
 

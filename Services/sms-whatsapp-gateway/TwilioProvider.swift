@@ -61,7 +61,7 @@ public struct TwilioProvider: GatewayProvider {
         case .success(let resolved): account = resolved
         }
         guard let to = PhoneNumber(dispatch.recipient.address) else {
-            return .failed(error: "\"\(dispatch.recipient.address.prefix(40))\" is not an E.164 phone number (+ and 8 to 15 digits)",
+            return .failed(error: "\"\(dispatch.recipient.address.prefix(40))\" is not an E.164 phone number (+ and 7 to 15 digits)",
                            failure: .rejected)
         }
         let message = TwilioMessage(job: job, to: to, account: account, publicBaseURL: config.http.publicBaseURL)
