@@ -13,6 +13,10 @@ public struct TwilioProvider: GatewayProvider {
     public static let smsChannel = "sms"
     public static let whatsappChannel = "whatsapp"
 
+    /// A page is worth little hours late: immediately, then 5 s, 30 s, 2 min, 10 min, 30 min (6 attempts over about
+    /// 43 minutes), a Retry-After honoured up to 30 minutes; then a `failed` receipt, and the router's failover.
+    public static let retrySchedule = RetrySchedule(delays: [5, 30, 120, 600, 1_800], maxRetryAfter: 1_800)
+
     public let channels = [smsChannel, whatsappChannel]
     public var environment: [String: String]
     /// Sessions and the alerts sent to each number; nil (a test send): always the template, nothing recorded.
@@ -29,7 +33,7 @@ public struct TwilioProvider: GatewayProvider {
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment, store: Store? = nil, timeout: Double = 10,
                 smsPacing: Pacing = Pacing(perSecond: 1, burst: 10), whatsappPacing: Pacing = Pacing(perSecond: 20, burst: 20),
-                retry: RetrySchedule = .standard, clock: @escaping @Sendable () -> Date = { Date() }) {
+                retry: RetrySchedule = TwilioProvider.retrySchedule, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.environment = environment
         self.store = store
         self.timeout = timeout
