@@ -1,5 +1,5 @@
 // swift-tools-version:6.0
-// The MQTT-native alerting system: shared modules, seven services, their tests.
+// The MQTT-native alerting system: shared modules, the services, their tests.
 import PackageDescription
 
 let package = Package(
@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "ingest", targets: ["IngestMain"]),
         .executable(name: "router", targets: ["RouterMain"]),
         .executable(name: "webhook-gateway", targets: ["WebhookGatewayMain"]),
+        .executable(name: "sms-whatsapp-gateway", targets: ["SMSWhatsAppGatewayMain"]),
         .executable(name: "escalator", targets: ["EscalatorMain"]),
         .executable(name: "integration-health-notifier", targets: ["IntegrationHealthNotifierMain"]),
         .executable(name: "bench", targets: ["Bench"]),
@@ -100,6 +101,16 @@ let package = Package(
         .executableTarget(name: "WebhookGatewayMain", dependencies: ["WebhookGateway", "GatewayKit", "ServiceKit", "Config", "Contracts", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Services/webhook-gateway/Main"),
 
+        .target(name: "SMSWhatsAppGateway", dependencies: ["GatewayKit", "ServiceKit", "Contracts", "Config", "Store", "MQTT", "HTTPClient",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ], path: "Services/sms-whatsapp-gateway", exclude: ["Main"]),
+        .executableTarget(name: "SMSWhatsAppGatewayMain", dependencies: ["SMSWhatsAppGateway", "GatewayKit", "ServiceKit", "Config", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Services/sms-whatsapp-gateway/Main"),
+
         .target(name: "Escalator", dependencies: ["ServiceKit", "Contracts", "Config", "Store", "MQTT",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
@@ -141,10 +152,11 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TestSupport"]),
         .testTarget(name: "RouterTests", dependencies: ["Router", "TestSupport"]),
         .testTarget(name: "WebhookGatewayTests", dependencies: ["WebhookGateway", "GatewayKit", "TestSupport"]),
+        .testTarget(name: "SMSWhatsAppGatewayTests", dependencies: ["SMSWhatsAppGateway", "GatewayKit", "TestSupport"]),
         .testTarget(name: "GatewayKitTests", dependencies: ["GatewayKit", "TestSupport"]),
         .testTarget(name: "DirectoryTests", dependencies: ["Directory"]),
         .testTarget(name: "EscalatorTests", dependencies: ["Escalator", "TestSupport"]),
         .testTarget(name: "IntegrationHealthTests", dependencies: ["IntegrationHealth", "Router", "TestSupport"]),
-        .testTarget(name: "SystemTests", dependencies: ["Ingest", "Router", "WebhookGateway", "GatewayKit", "Escalator", "IntegrationHealth", "TestSupport"]),
+        .testTarget(name: "SystemTests", dependencies: ["Ingest", "Router", "WebhookGateway", "SMSWhatsAppGateway", "GatewayKit", "Escalator", "IntegrationHealth", "TestSupport"]),
     ]
 )

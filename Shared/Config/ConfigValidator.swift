@@ -69,7 +69,10 @@ struct ConfigValidator {
     private mutating func checkChannels() {
         let channels = config.channels
         if let slack = channels.slack { checkHTTPURL(slack.apiURL, at: "channels.slack.api_url") }
-        if let twilio = channels.twilio { checkHTTPURL(twilio.apiURL, at: "channels.twilio.api_url") }
+        if let twilio = channels.twilio {
+            checkHTTPURL(twilio.apiURL, at: "channels.twilio.api_url")
+            checkTwilioSenders(sms: twilio.smsFrom, whatsapp: twilio.whatsappFrom, at: "channels.twilio")
+        }
         if let ntfy = channels.push?.ntfyURL { checkHTTPURL(ntfy, at: "channels.push.ntfy_url") }
         if channels.inApp.keepLatest <= 0 { fail("channels.in_app.keep_latest", "must be positive") }
         for (index, delay) in channels.webhook.retrySchedule.enumerated() where delay.seconds < 0 {
@@ -110,7 +113,18 @@ struct ConfigValidator {
                     slackTeams[team] = index
                 }
             }
+            if let twilio = tenant.channels.twilio {
+                if let api = twilio.apiURL { checkHTTPURL(api, at: "\(base).channels.twilio.api_url") }
+                checkTwilioSenders(sms: twilio.smsFrom, whatsapp: twilio.whatsappFrom, at: "\(base).channels.twilio")
+            }
             TenantValidator(tenant: tenant, base: base).check(into: &self)
+        }
+    }
+
+    /// Twilio's senders are E.164 numbers; WhatsApp's is written without its `whatsapp:` prefix.
+    private mutating func checkTwilioSenders(sms: String?, whatsapp: String?, at base: String) {
+        for (key, number) in [("sms_from", sms), ("whatsapp_from", whatsapp)] {
+            if let number, !TenantValidator.isE164(number) { fail("\(base).\(key)", "\"\(number)\" is not an E.164 number like +15005550006") }
         }
     }
 

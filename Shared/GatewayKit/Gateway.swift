@@ -5,6 +5,7 @@ import Contracts
 import Foundation
 import ServiceKit
 import ServiceLifecycle
+import Store
 
 public enum Gateway {
     /// Gateways hold no per-alert state between messages: instances of one gateway share its topics.
@@ -13,17 +14,21 @@ public enum Gateway {
     }
 
     /// The runtime of a gateway consuming `channels` (announced on `alerting/consumers/{service}`).
-    public static func makeRuntime(service: String, options: ServiceOptions, defaultHTTPPort: Int, channels: [String]) throws -> ServiceRuntime {
-        try ServiceRuntime(name: service, options: options, defaultHTTPPort: defaultHTTPPort, migrations: GatewayRecords.migrations,
+    /// - Parameter migrations: the provider's own tables, after the delivery table's.
+    public static func makeRuntime(service: String, options: ServiceOptions, defaultHTTPPort: Int, channels: [String],
+                                   migrations: [Migration] = []) throws -> ServiceRuntime {
+        try ServiceRuntime(name: service, options: options, defaultHTTPPort: defaultHTTPPort, migrations: GatewayRecords.migrations + migrations,
                            consumes: channels, subscriptions: subscriptions(service: service, channels: channels))
     }
 
     /// Runs until shutdown: dispatches of the provider's channels are stored, delivered and reported.
+    /// - Parameter intake: where the provider's own code submits deliveries it decides on (a fallback), if it does.
     public static func run<Provider: GatewayProvider>(_ runtime: ServiceRuntime, provider: Provider, settings: GatewaySettings = GatewaySettings(),
                                                       services: [any Service] = [], routes: (HTTPRouter) -> Void = { _ in },
-                                                      installSignalHandlers: Bool = true) async throws {
+                                                      intake: GatewayIntake? = nil, installSignalHandlers: Bool = true) async throws {
         let workers = GatewayWorkers(runtime: runtime, provider: provider, settings: settings)
         try workers.loadPending()
+        intake?.connect { workers.accept($0) }
         let processor = GatewayProcessor(topics: runtime.topics, channels: provider.channels, logger: runtime.logger) { workers.accept($0) }
         let pruner = HistoryPruner(store: runtime.store, relay: nil, logger: runtime.logger, steps: [
             .rows("finished deliveries") { db, before, limit in try GatewayRecords.pruneFinished(db, before: before, limit: limit) },

@@ -31,6 +31,13 @@ struct BrokenRule: Sendable, CustomTestStringConvertible {
         #expect(Fixtures.errors(Fixtures.base(replacing: [("limits:", "retention: {keep: 30d}\nlimits:")])).map(\.path) == ["retention.keep"])
     }
 
+    @Test func twilioSendersAreE164Numbers() {
+        let global = Fixtures.base(replacing: [("limits:", "channels:\n  twilio: {sms_from: \"555-0100\", whatsapp_from: \"+14155238886\"}\nlimits:")])
+        #expect(Fixtures.errors(global).map(\.path) == ["channels.twilio.sms_from"])
+        let tenant = Fixtures.base(replacing: [("  - id: t1\n", "  - id: t1\n    channels: {twilio: {whatsapp_from: \"whatsapp:+14155238886\"}}\n")])
+        #expect(Fixtures.errors(tenant).map(\.path) == ["tenants[0].channels.twilio.whatsapp_from"])
+    }
+
     static let rules: [BrokenRule] = [
         // Incident targeting that can reach nobody, with no admin to fall back to.
         .init("targeting notifies nobody", [("priority_users: [ben]", "priority_users: []"), ("owners: [ann]", "owners: []"),
