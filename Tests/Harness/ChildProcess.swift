@@ -54,6 +54,13 @@ public final class ChildProcess: @unchecked Sendable {
         return true
     }
 
+    /// The exit code once the process has ended by itself (nil while it runs, or when a signal ended it).
+    public var exitCode: Int32? {
+        guard !isRunning else { return nil }
+        let status = lock.withLock { exitStatus ?? 0 }
+        return status & 0x7F == 0 ? (status >> 8) & 0xFF : nil
+    }
+
     public func signal(_ signal: Int32) {
         if isRunning { kill(pid, signal) }
     }
