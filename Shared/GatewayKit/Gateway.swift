@@ -5,6 +5,7 @@ import Contracts
 import Foundation
 import ServiceKit
 import ServiceLifecycle
+import Store
 
 public enum Gateway {
     /// Gateways hold no per-alert state between messages: instances of one gateway share its topics.
@@ -13,21 +14,24 @@ public enum Gateway {
     }
 
     /// The runtime of a gateway consuming `channels` (announced on `alerting/consumers/{service}`).
-    public static func makeRuntime(service: String, options: ServiceOptions, defaultHTTPPort: Int, channels: [String]) throws -> ServiceRuntime {
-        try ServiceRuntime(name: service, options: options, defaultHTTPPort: defaultHTTPPort, migrations: GatewayRecords.migrations,
+    /// - Parameter migrations: the provider's own tables (a message's reference for later edits), after the delivery table.
+    public static func makeRuntime(service: String, options: ServiceOptions, defaultHTTPPort: Int, channels: [String],
+                                   migrations: [Migration] = []) throws -> ServiceRuntime {
+        try ServiceRuntime(name: service, options: options, defaultHTTPPort: defaultHTTPPort, migrations: GatewayRecords.migrations + migrations,
                            consumes: channels, subscriptions: subscriptions(service: service, channels: channels))
     }
 
     /// Runs until shutdown: dispatches of the provider's channels are stored, delivered and reported.
+    /// `pruneSteps`: the provider's own tables, pruned with the deliveries.
     public static func run<Provider: GatewayProvider>(_ runtime: ServiceRuntime, provider: Provider, settings: GatewaySettings = GatewaySettings(),
                                                       services: [any Service] = [], routes: (HTTPRouter) -> Void = { _ in },
-                                                      installSignalHandlers: Bool = true) async throws {
+                                                      pruneSteps: [PruneStep] = [], installSignalHandlers: Bool = true) async throws {
         let workers = GatewayWorkers(runtime: runtime, provider: provider, settings: settings)
         try workers.loadPending()
         let processor = GatewayProcessor(topics: runtime.topics, channels: provider.channels, logger: runtime.logger) { workers.accept($0) }
         let pruner = HistoryPruner(store: runtime.store, relay: nil, logger: runtime.logger, steps: [
             .rows("finished deliveries") { db, before, limit in try GatewayRecords.pruneFinished(db, before: before, limit: limit) },
-        ])
+        ] + pruneSteps)
         let config = runtime.config
         let pruning = pruner.periodic { GatewayRecords.keptFor(retention: config.current.retention.keepFor.seconds) }
         try await runtime.run(processor: processor, services: [workers, pruning] + services, routes: routes,

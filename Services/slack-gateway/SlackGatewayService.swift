@@ -1,0 +1,64 @@
+// Builds the Slack gateway from the common flags: its provider on top of `GatewayKit`, its message table, and the
+// interactivity endpoint `POST /slack/actions`.
+import Config
+import Contracts
+import Foundation
+import GatewayKit
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import ServiceKit
+import Store
+
+public enum SlackGatewayService {
+    public static let name = "slack-gateway"
+    public static let defaultHTTPPort = 8084
+    public static let channel = "slack"
+    /// Slack's interactivity callbacks are small; anything larger is not one.
+    static let maxCallbackBytes = 64 << 10
+
+    public static func makeRuntime(options: ServiceOptions) throws -> ServiceRuntime {
+        try Gateway.makeRuntime(service: name, options: options, defaultHTTPPort: defaultHTTPPort, channels: [channel],
+                                migrations: SlackMessages.migrations)
+    }
+
+    /// - Parameter provider: nil: the Slack provider over the runtime's store.
+    public static func run(_ runtime: ServiceRuntime, provider: SlackProvider? = nil, settings: GatewaySettings = GatewaySettings(),
+                           environment: [String: String] = ProcessInfo.processInfo.environment, installSignalHandlers: Bool = true) async throws {
+        let provider = provider ?? SlackProvider(store: runtime.store, environment: environment)
+        let config = runtime.config
+        let handler = SlackActionHandler(config: { config.current }, environment: environment)
+        let publisher = SlackAckPublisher(runtime: runtime)
+        let pruneMessages = PruneStep.rows("slack messages") { db, before, limit in try SlackMessages.prune(db, before: before, limit: limit) }
+        try await Gateway.run(runtime, provider: provider, settings: settings, routes: { router in
+            router.post("slack/actions") { request, _ -> Response in
+                let body: ByteBuffer
+                do {
+                    body = try await request.body.collect(upTo: maxCallbackBytes)
+                } catch {
+                    return text(413, "payload_too_large: a callback is at most \(maxCallbackBytes) bytes")
+                }
+                let answer = handler.handle(signature: request.headers[HTTPField.Name("X-Slack-Signature")!],
+                                            timestamp: request.headers[HTTPField.Name("X-Slack-Request-Timestamp")!],
+                                            body: Data(body.readableBytesView))
+                if let ack = answer.ack {
+                    do {
+                        try publisher.publish(ack.command, tenant: ack.tenant, alertId: ack.alertId)
+                    } catch {
+                        runtime.logger.error("could not store the ack of a Slack button: \(error)")
+                        return text(503, "unavailable: try again")
+                    }
+                }
+                if answer.status != 200 || answer.ack == nil {
+                    runtime.logger.notice("slack callback refused: \(answer.text)")
+                }
+                return text(answer.status, answer.status == 200 ? "" : answer.text)
+            }
+        }, pruneSteps: [pruneMessages], installSignalHandlers: installSignalHandlers)
+    }
+
+    static func text(_ status: Int, _ text: String) -> Response {
+        Response(status: .init(code: status), headers: [.contentType: "text/plain; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
