@@ -67,7 +67,6 @@ public struct RouterProcessor: MessageProcessor {
         try AlertFacts.record(context.db, event: event, at: context.now)
         RouterMetrics.alertEvent(event)
         let composer = DispatchComposer(config: config.current, now: context.now, environment: environment)
-        try serviceNotifications(event, sourceID: envelope.id, tenant: directory.tenant, context)
         switch event.kind {
         case .triggered:
             let plan = RoutingPlanner.plan(alert: event.alert, tenant: directory, now: context.now)
@@ -77,6 +76,9 @@ public struct RouterProcessor: MessageProcessor {
         case .updated, .noted:
             break
         }
+        // After the route's deliveries: a route's Slack post and the service's in the same channel share a dispatch id,
+        // so the route's (with its priority, kept for updates with the message's reference) is the one published.
+        try serviceNotifications(event, sourceID: envelope.id, tenant: directory.tenant, context)
         try applyParkedSteps(tenant: topicTenant, alertId: event.alert.id, directory: directory, context)
     }
 
