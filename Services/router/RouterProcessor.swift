@@ -85,12 +85,18 @@ public struct RouterProcessor: MessageProcessor {
     /// A service's own channels, independent of user preferences and never escalated.
     private func serviceNotifications(_ event: AlertEvent, sourceID: String, tenant: Tenant, _ context: ProcessingContext) throws {
         for plan in ServiceNotifications.plan(for: event, tenant: tenant) {
+            let kind: DispatchRequest.Kind = event.kind == .triggered ? .notify : .update
+            // An update names the message it edits (a service's Slack post), as the route's updates do.
+            let providerRef = kind == .update
+                ? try DispatchRecords.providerRef(context.db, tenant: tenant.id, alertId: event.alert.id, channel: plan.channel,
+                                                  address: plan.recipient.address)
+                : nil
             let dispatch = DispatchRequest(
                 dispatchId: MessageID.derived(sourceID, plan.channel, plan.recipient.address),
-                kind: event.kind == .triggered ? .notify : .update,
+                kind: kind,
                 event: event.kind, channel: plan.channel, recipient: plan.recipient,
                 title: MessageRenderer.title(for: event), body: MessageRenderer.body(for: event),
-                severity: event.alert.severity, links: event.alert.links, alert: event.alert)
+                severity: event.alert.severity, links: event.alert.links, alert: event.alert, providerRef: providerRef)
             try publish(dispatch, tenant: tenant.id, details: .init(origin: "service"), context)
         }
     }

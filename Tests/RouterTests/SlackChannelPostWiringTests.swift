@@ -85,3 +85,60 @@ func aRouteAndItsServiceSharingASlackChannelGetOnePostWithTheRoutesPriority() as
     await router.stop()
     broker.stop()
 }
+
+@Test(.timeLimit(.minutes(2)))
+func aServicesOwnSlackPostsUpdatesCarryTheMessagesReference() async throws {
+    let directory = temporaryDirectory("router-slack-service")
+    let broker = try MosquittoBroker()
+    let config = try TestConfig.write("""
+        tenants:
+          - id: acme
+            name: Acme
+            users:
+              - id: bob
+                name: Bob
+                roles: [admin]
+            services:
+              - id: press-line
+                name: Press line
+                owners: [bob]
+                notification_channels: [slack]
+                slack_channel: "#press-line"
+        """, in: directory)
+    let recorder = try BusRecorder(broker: broker, topics: ["alerting/dispatch/slack/acme"], consuming: ["slack"])
+    let publisher = try BusPublisher(broker: broker)
+    let router = InProcessService(runtime: try RouterService.makeRuntime(
+        options: try InProcessService.options(config: config, dataDir: directory.appendingPathComponent("router"), broker: broker))) {
+        try await RouterService.run($0, installSignalHandlers: false)
+    }
+    try await router.waitUntilConnected()
+
+    var alert = Alert(id: "s1", tenant: "acme", dedupKey: "k", severity: .error, summary: "Press 5 slow", service: "press-line", createdAt: Date())
+    publisher.publish("alerting/events/acme/s1",
+                      try Envelope(source: "alerting/ingest", tenant: "acme", data: AlertEvent(kind: .triggered, alert: alert)).encoded())
+    try await publisher.flush()
+    try await recorder.wait(timeout: 10, "the service's post") { !$0.isEmpty }
+    let post = try Envelope<DispatchRequest>.decode(try #require(recorder.messages.first).payload).data
+    #expect(post.recipient.kind == .service && post.providerRef == nil)
+    let receipt = DeliveryReceipt(dispatchId: post.dispatchId, alertId: "s1", channel: "slack", status: .sent, attempt: 1,
+                                  providerRef: "C0PRESS001:1700000000.000002")
+    publisher.publish("alerting/receipts/acme", try Envelope(source: "alerting/slack-gateway", tenant: "acme", data: receipt).encoded())
+    try await publisher.flush()
+    let deadline = Date().addingTimeInterval(10)
+    while Date() < deadline {
+        if try router.runtime.store.read({ try DispatchRecords.row($0, dispatchId: post.dispatchId, tenant: "acme") })?.providerRef != nil { break }
+        try await Task.sleep(nanoseconds: 20_000_000)
+    }
+    alert.status = .resolved
+    publisher.publish("alerting/events/acme/s1",
+                      try Envelope(source: "alerting/ingest", tenant: "acme", data: AlertEvent(kind: .resolved, alert: alert, by: "bob")).encoded())
+    try await publisher.flush()
+    try await recorder.wait(timeout: 10, "the update") { $0.count >= 2 }
+    let update = try Envelope<DispatchRequest>.decode(recorder.messages[1].payload).data
+    #expect(update.kind == .update && update.event == .resolved && update.providerRef == "C0PRESS001:1700000000.000002")
+
+    publisher.stop()
+    recorder.stop()
+    await router.stop()
+    broker.stop()
+}
