@@ -24,7 +24,8 @@ public final class SlackActionHandler: Sendable {
     let environment: [String: String]
     /// Signatures accepted within the replay window: the same request twice is refused.
     private let seen = Mutex<[String: Date]>([:])
-    static let results = CounterFamily("slack_actions_total", dimensions: ["result"])
+    /// Made with the handler, after the service's metrics system is up.
+    let results = CounterFamily("slack_actions_total", dimensions: ["result"])
 
     public init(config: @escaping @Sendable () -> AlertingConfig, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.config = config
@@ -33,7 +34,7 @@ public final class SlackActionHandler: Sendable {
 
     public func handle(signature: String?, timestamp: String?, body: Data, now: Date = Date()) -> Answer {
         let answer = evaluate(signature: signature, timestamp: timestamp, body: body, now: now)
-        Self.results(answer.ack != nil ? "acknowledged" : Self.label(answer)).increment()
+        results(answer.ack != nil ? "acknowledged" : Self.label(answer)).increment()
         return answer
     }
 

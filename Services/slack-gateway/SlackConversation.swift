@@ -44,7 +44,7 @@ struct SlackConversation {
             existing = reference
         }
         guard let existing else { return try post() }
-        return try edit(existing, priority: record?.priority)
+        return try edit(existing, record: record)
     }
 
     /// `channel:ts` as receipts carry it.
@@ -75,7 +75,7 @@ struct SlackConversation {
         try store.write { db in
             try SlackMessages.begin(db, tenant: job.tenant, alertId: dispatch.alert.id, conversation: conversation, dispatchId: dispatch.dispatchId,
                                     channelId: SlackChannelDirectory.isID(channel) && !channel.hasPrefix("U") && !channel.hasPrefix("W") ? channel : nil,
-                                    priority: dispatch.priority, at: Date())
+                                    priority: dispatch.priority, shownAt: dispatch.alert.updatedAt, at: Date())
         }
         var message = SlackMessage.content(for: dispatch)
         message["channel"] = .string(channel)
@@ -97,11 +97,15 @@ struct SlackConversation {
         }
     }
 
-    /// The alert's message shows this dispatch; an escalation also gets a note in the thread.
-    private func edit(_ posted: Posted, priority: String?) throws -> AttemptOutcome {
+    /// The alert's message shows this dispatch, unless it shows a later state of the alert already (a first post
+    /// retried after its update went out); an escalation also gets a note in the thread.
+    private func edit(_ posted: Posted, record: SlackMessages.Posted?) throws -> AttemptOutcome {
+        if let record, dispatch.alert.updatedAt.timeIntervalSince1970 < record.shownAt {
+            return try threadNote(posted) ?? .delivered(httpStatus: 200, providerRef: posted.providerRef)
+        }
         var shown = dispatch
         // A route's post and a service's post in one channel are one message, with the route's priority.
-        shown.priority = dispatch.priority ?? priority
+        shown.priority = dispatch.priority ?? record?.priority
         var message = SlackMessage.content(for: shown)
         message["channel"] = .string(posted.channel)
         message["ts"] = .string(posted.ts)
@@ -114,18 +118,23 @@ struct SlackConversation {
         case .success:
             break
         }
-        if let priority = dispatch.priority, dispatch.kind == .notify {
+        if record != nil {
             try store.write { db in
-                try SlackMessages.setPriority(db, tenant: job.tenant, alertId: dispatch.alert.id, conversation: conversation, priority: priority)
+                try SlackMessages.edited(db, tenant: job.tenant, alertId: dispatch.alert.id, conversation: conversation, priority: dispatch.priority,
+                                         shownAt: dispatch.alert.updatedAt)
             }
         }
-        if dispatch.event == .escalated {
-            var reply = SlackMessage.threadReply(for: dispatch)
-            reply["channel"] = .string(posted.channel)
-            reply["thread_ts"] = .string(posted.ts)
-            if case .failure(let failure) = api.call("chat.postMessage", json: reply) { return failure.outcome }
-        }
-        return .delivered(httpStatus: 200, providerRef: posted.providerRef)
+        return try threadNote(posted) ?? .delivered(httpStatus: 200, providerRef: posted.providerRef)
+    }
+
+    /// An escalation's note in the message's thread; nil when there is none or it went out.
+    private func threadNote(_ posted: Posted) throws -> AttemptOutcome? {
+        guard dispatch.event == .escalated else { return nil }
+        var reply = SlackMessage.threadReply(for: dispatch)
+        reply["channel"] = .string(posted.channel)
+        reply["thread_ts"] = .string(posted.ts)
+        if case .failure(let failure) = api.call("chat.postMessage", json: reply) { return failure.outcome }
+        return nil
     }
 
     private func recordPosted(_ posted: Posted) throws {

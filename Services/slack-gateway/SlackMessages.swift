@@ -16,6 +16,7 @@ public enum SlackMessages {
                     channel_id TEXT,
                     ts TEXT,
                     priority TEXT,
+                    shown_at REAL NOT NULL DEFAULT 0,
                     posted_at REAL NOT NULL,
                     PRIMARY KEY (tenant, alert_id, conversation)
                 );
@@ -29,23 +30,30 @@ public enum SlackMessages {
         public var channelId: String?
         public var ts: String?
         public var priority: String?
+        /// The `updated_at` of the alert as the message shows it: an older state never replaces a newer one.
+        public var shownAt: Double
         public var postedAt: Double
     }
 
     public static func find(_ db: Database, tenant: String, alertId: String, conversation: String) throws -> Posted? {
         try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT dispatch_id, channel_id, ts, priority, posted_at FROM slack_messages WHERE tenant = ? AND alert_id = ? AND conversation = ?
+            SELECT dispatch_id, channel_id, ts, priority, shown_at, posted_at FROM slack_messages
+            WHERE tenant = ? AND alert_id = ? AND conversation = ?
             """), arguments: [tenant, alertId, conversation])
-            .map { Posted(dispatchId: $0["dispatch_id"], channelId: $0["channel_id"], ts: $0["ts"], priority: $0["priority"], postedAt: $0["posted_at"]) }
+            .map {
+                Posted(dispatchId: $0["dispatch_id"], channelId: $0["channel_id"], ts: $0["ts"], priority: $0["priority"], shownAt: $0["shown_at"],
+                       postedAt: $0["posted_at"])
+            }
     }
 
     /// Before a post: which dispatch is being posted, where, since when.
     public static func begin(_ db: Database, tenant: String, alertId: String, conversation: String, dispatchId: String, channelId: String?,
-                             priority: String?, at now: Date) throws {
+                             priority: String?, shownAt: Date, at now: Date) throws {
         try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO slack_messages (tenant, alert_id, conversation, dispatch_id, channel_id, ts, priority, posted_at)
-            VALUES (?, ?, ?, ?, ?, NULL, ?, ?)
-            """).execute(arguments: [tenant, alertId, conversation, dispatchId, channelId, priority, now.timeIntervalSince1970])
+            INSERT OR REPLACE INTO slack_messages (tenant, alert_id, conversation, dispatch_id, channel_id, ts, priority, shown_at, posted_at)
+            VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?)
+            """).execute(arguments: [tenant, alertId, conversation, dispatchId, channelId, priority, shownAt.timeIntervalSince1970,
+                                     now.timeIntervalSince1970])
     }
 
     /// After Slack accepted it (or said it had).
@@ -55,9 +63,11 @@ public enum SlackMessages {
             """).execute(arguments: [channelId, ts, tenant, alertId, conversation])
     }
 
-    public static func setPriority(_ db: Database, tenant: String, alertId: String, conversation: String, priority: String) throws {
-        try db.cachedStatement(sql: "UPDATE slack_messages SET priority = ? WHERE tenant = ? AND alert_id = ? AND conversation = ?")
-            .execute(arguments: [priority, tenant, alertId, conversation])
+    /// After an edit: what the message shows now.
+    public static func edited(_ db: Database, tenant: String, alertId: String, conversation: String, priority: String?, shownAt: Date) throws {
+        try db.cachedStatement(sql: """
+            UPDATE slack_messages SET priority = COALESCE(?, priority), shown_at = MAX(shown_at, ?) WHERE tenant = ? AND alert_id = ? AND conversation = ?
+            """).execute(arguments: [priority, shownAt.timeIntervalSince1970, tenant, alertId, conversation])
     }
 
     /// Deletes up to `limit` messages posted before `before`, oldest first.

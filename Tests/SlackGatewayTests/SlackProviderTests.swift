@@ -233,3 +233,21 @@ private func providerRef(_ outcome: AttemptOutcome) -> String? {
     guard case .failed(_, let error, let failure) = none else { Issue.record("\(none)"); return }
     #expect(error.contains("SLACK_WEBHOOK_URL") && failure == .configuration)
 }
+
+@Test func aFirstPostRetriedAfterItsUpdateNeverShowsTheOlderState() async throws {
+    let setup = try await Setup.make("slack-stale-edit")
+    defer { setup.slack.stop() }
+    let triggered = SlackFixtures.alert("a-9")
+    var acknowledged = triggered
+    acknowledged.status = .acknowledged
+    acknowledged.acknowledgedBy = "bob"
+    acknowledged.updatedAt = triggered.updatedAt.addingTimeInterval(60)
+    // The acknowledgement's update comes first (the post was waiting out a 429): it posts the message.
+    let update = await setup.deliver(SlackFixtures.dispatch("d-ack", alert: acknowledged, kind: .update, event: .acknowledged))
+    // The first post, retried later, finds that message and leaves it as it is.
+    let first = await setup.deliver(SlackFixtures.dispatch("d-first", alert: triggered))
+    #expect(providerRef(update) != nil && providerRef(first) == providerRef(update))
+    #expect(setup.slack.messages.count == 1)
+    #expect(setup.slack.calls("chat.update").isEmpty)
+    #expect(setup.slack.messages.first?.visibleText.contains("*Acknowledged* by bob") == true)
+}
