@@ -107,7 +107,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], path: "Services/slack-gateway", exclude: ["Main"]),
-        .executableTarget(name: "SlackGatewayMain", dependencies: ["SlackGateway", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        .executableTarget(name: "SlackGatewayMain", dependencies: ["SlackGateway", "GatewayKit", "ServiceKit", "Config", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Services/slack-gateway/Main"),
 
         .target(name: "Escalator", dependencies: ["ServiceKit", "Contracts", "Config", "Store", "MQTT",

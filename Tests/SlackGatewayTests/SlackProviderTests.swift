@@ -251,3 +251,18 @@ private func providerRef(_ outcome: AttemptOutcome) -> String? {
     #expect(setup.slack.calls("chat.update").isEmpty)
     #expect(setup.slack.messages.first?.visibleText.contains("*Acknowledged* by bob") == true)
 }
+
+@Test func aTestSendPostsAMarkedMessageAndReportsIt() async throws {
+    let setup = try await Setup.make("slack-test-send")
+    defer { setup.slack.stop() }
+    let provider = setup.provider, config = setup.config
+    let toChannel = await offPool {
+        GatewayTestSend.attempt(provider, dispatch: SlackTestSend.dispatch(tenant: "acme", address: "#alerts", toUser: false), tenant: "acme", config: config)
+    }
+    #expect(toChannel.status == .sent && toChannel.providerRef?.hasPrefix("C0ALERTS01:") == true)
+    #expect(setup.slack.messages.first?.visibleText.contains("[TEST]") == true)
+    let nowhere = await offPool {
+        GatewayTestSend.attempt(provider, dispatch: SlackTestSend.dispatch(tenant: "acme", address: "#nowhere", toUser: false), tenant: "acme", config: config)
+    }
+    #expect(nowhere.status == .failed && nowhere.error?.contains("channel_not_found") == true)
+}
