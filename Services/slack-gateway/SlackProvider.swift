@@ -18,15 +18,19 @@ public struct SlackProvider: GatewayProvider {
     public var retry: RetrySchedule?
     /// Posts to one conversation: Slack allows about one message a second per channel, with short bursts.
     public var pacing: Pacing
+    /// Calls to one workspace, all its channels together: Slack's workspace-wide limits (a few hundred posts a minute,
+    /// Tier 3 for `chat.update`).
+    public var workspacePacing: Pacing
 
     public init(store: Store, channelDirectory: SlackChannelDirectory = SlackChannelDirectory(), timeout: Double = 10,
                 retry: RetrySchedule? = nil, pacing: Pacing = Pacing(perSecond: 1, burst: 4),
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+                workspacePacing: Pacing = Pacing(perSecond: 4, burst: 20), environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.store = store
         self.channelDirectory = channelDirectory
         self.timeout = timeout
         self.retry = retry
         self.pacing = pacing
+        self.workspacePacing = workspacePacing
         self.environment = environment
     }
 
@@ -39,10 +43,11 @@ public struct SlackProvider: GatewayProvider {
         case .failure:
             return GatewayDestination(key: "unresolved", label: "an unconfigured Slack workspace")
         case .success(let workspace):
-            // One queue per conversation of a workspace: a throttled channel delays only itself.
+            // One queue per conversation of a workspace: a throttled channel delays only itself; the workspace's own
+            // limit is shared by its channels.
             let conversation = workspace.webhookURL != nil ? "webhook" : job.dispatch.recipient.address
             return GatewayDestination(key: "slack \(workspace.key) \(conversation)", label: "slack \(conversation) of tenant \(job.tenant)",
-                                      pacing: pacing)
+                                      pacing: pacing, group: DestinationGroup(key: "slack \(workspace.key)", pacing: workspacePacing))
         }
     }
 

@@ -207,6 +207,8 @@ private func providerRef(_ outcome: AttemptOutcome) -> String? {
         recipient: Recipient(kind: .service, address: "#ops"))), config: config)
     #expect(Set([acmeDestination.key, globexDestination.key, otherChannel.key]).count == 3)
     #expect(acmeDestination.pacing == Pacing(perSecond: 1, burst: 4))
+    #expect(acmeDestination.group != nil && acmeDestination.group == otherChannel.group && acmeDestination.group != globexDestination.group,
+            "a workspace's channels share its limit; another workspace has its own")
     #expect(!acmeDestination.key.contains("xoxb"), "no secret in a queue's key")
 
     // Without a bot token, the incoming webhook: a plain post of the same message.
