@@ -14,8 +14,8 @@ public enum SlackGatewayService {
     public static let name = "slack-gateway"
     public static let defaultHTTPPort = 8084
     public static let channel = "slack"
-    /// Slack's interactivity callbacks are small; anything larger is not one.
-    static let maxCallbackBytes = 64 << 10
+    /// A callback carries the message it came from (up to 50 blocks); anything larger is not one of Slack's.
+    static let maxCallbackBytes = 512 << 10
 
     public static func makeRuntime(options: ServiceOptions) throws -> ServiceRuntime {
         try Gateway.makeRuntime(service: name, options: options, defaultHTTPPort: defaultHTTPPort, channels: [channel],
