@@ -37,6 +37,8 @@ public final class SlackChannelDirectory: Sendable {
             listings.withLock { $0[key] = Listing(ids: ids, fetchedAt: now) }
             return .success(ids[name])
         case .failure(let failure):
+            // A list that could not be fetched again still names the channels it named.
+            if let id = cached?.ids[name] { return .success(id) }
             return .failure(failure)
         }
     }

@@ -23,7 +23,11 @@ public enum SlackGatewayService {
     }
 
     /// - Parameter provider: nil: the Slack provider over the runtime's store.
-    public static func run(_ runtime: ServiceRuntime, provider: SlackProvider? = nil, settings: GatewaySettings = GatewaySettings(),
+    /// One attempt at a time per conversation: a message's post, edits and thread notes go in order (the pacing of a
+    /// Slack channel, one message a second, leaves nothing to gain from more).
+    public static let settings = GatewaySettings(maxInFlightPerDestination: 1)
+
+    public static func run(_ runtime: ServiceRuntime, provider: SlackProvider? = nil, settings: GatewaySettings = SlackGatewayService.settings,
                            environment: [String: String] = ProcessInfo.processInfo.environment, installSignalHandlers: Bool = true) async throws {
         let provider = provider ?? SlackProvider(store: runtime.store, environment: environment)
         let config = runtime.config

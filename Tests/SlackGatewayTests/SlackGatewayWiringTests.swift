@@ -39,7 +39,7 @@ func theGatewayPostsReportsAndTurnsAButtonPressIntoAnAck() async throws {
                                                                                             broker: broker, clientID: "slack-under-test"))
     let provider = SlackProvider(store: runtime.store, timeout: 5, retry: RetrySchedule(delays: [0.05, 0.1]), environment: SlackFixtures.environment)
     let gateway = InProcessService(runtime: runtime) {
-        try await SlackGatewayService.run($0, provider: provider, settings: GatewaySettings(threads: 2), environment: SlackFixtures.environment,
+        try await SlackGatewayService.run($0, provider: provider, settings: GatewaySettings(threads: 2, maxInFlightPerDestination: 1), environment: SlackFixtures.environment,
                                           installSignalHandlers: false)
     }
     try await gateway.waitUntilConnected()

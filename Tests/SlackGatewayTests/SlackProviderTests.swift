@@ -268,3 +268,15 @@ private func providerRef(_ outcome: AttemptOutcome) -> String? {
     }
     #expect(nowhere.status == .failed && nowhere.error?.contains("channel_not_found") == true)
 }
+
+@Test func aStaleChannelListThatCannotBeFetchedAgainStillNamesItsChannels() async throws {
+    let setup = try await Setup.make("slack-stale-list", directory: SlackChannelDirectory(maxAge: 0, minimumGap: 0))
+    defer { setup.slack.stop() }
+    #expect(providerRef(await setup.deliver(SlackFixtures.dispatch("d-1", alert: SlackFixtures.alert("s-1")))) != nil)
+    setup.slack.script { request in
+        request.path == "/api/conversations.list" ? ScriptedHTTPResponse(status: 429, headers: [("Retry-After", "30")], body: Data()) : nil
+    }
+    // The list is stale at once (max age 0) and Slack throttles its listing: the channel's id is still known.
+    #expect(providerRef(await setup.deliver(SlackFixtures.dispatch("d-2", alert: SlackFixtures.alert("s-2")))) != nil)
+    #expect(setup.slack.calls("chat.postMessage").count == 2)
+}
