@@ -94,4 +94,54 @@ import TestSupport
         slack.stop()
         broker.stop()
     }
+
+    @Test(.timeLimit(.minutes(3)))
+    func aGatewayKilledAfterSlackTookAPostFindsItAndDoesNotPostItAgain() async throws {
+        let directory = temporaryDirectory("slack-kill")
+        let broker = try MosquittoBroker()
+        let slack = try await SlackStandIn.start(channels: [("press-line", "C0PRESS001")])
+        let config = try TestConfig.write(try Self.exampleConfig(slackAPI: slack.apiURL), in: directory)
+        let status = try BusRecorder(broker: broker, topics: ["alerting/status/#"])
+        let receipts = try BusRecorder(broker: broker, topics: ["alerting/receipts/acme"])
+        let gateway = try PipelineService(name: "slack-gateway", directory: directory, config: config, brokerURL: broker.url, logLevel: "warning",
+                                          environment: ["ACME_SLACK_BOT_TOKEN": "xoxb-acme", "ACME_SLACK_SIGNING_SECRET": Self.signingSecret])
+        try gateway.start()
+        try await SystemHarness.waitForOnline("slack-gateway", status)
+
+        // Slack takes the post at once but answers only after 30 s: the gateway is killed before it hears back.
+        slack.delayAnswers(to: "chat.postMessage", by: 30)
+        let alert = Alert(id: "alert-kill", tenant: "acme", dedupKey: "kill", severity: .critical, summary: "Press 4 stopped", service: "press-line",
+                          createdAt: Date())
+        let dispatch = DispatchRequest(dispatchId: "dispatch-kill", kind: .notify, event: .triggered, channel: "slack",
+                                       recipient: Recipient(kind: .service, service: "press-line", address: "#press-line"),
+                                       title: "[CRITICAL] Press 4 stopped", body: "Press 4 stopped", severity: .critical, alert: alert)
+        let publisher = try BusPublisher(broker: broker)
+        publisher.publish("alerting/dispatch/slack/acme",
+                          try Envelope(id: dispatch.dispatchId, source: "alerting/router", tenant: "acme", data: dispatch).encoded())
+        try await publisher.flush()
+        try await slack.wait(timeout: 30, "the post in Slack") { $0.count == 1 }
+        try await onOwnThread { gateway.kill() }
+        #expect(receipts.messages.isEmpty, "killed before it could report")
+
+        // Restarted, it asks Slack before posting again, finds the message by its metadata and reports it.
+        slack.delayAnswers(to: "chat.postMessage", by: 0)
+        let seen = status.messages.count
+        try gateway.start()
+        try await SystemHarness.waitForOnline("slack-gateway", status, after: seen)
+        try await receipts.wait(timeout: 30, "the receipt") { messages in
+            messages.contains { (try? Envelope<DeliveryReceipts>.decode($0.payload).data.receipts.contains { $0.dispatchId == "dispatch-kill" }) == true }
+        }
+        let receipt = try #require(receipts.messages.compactMap { try? Envelope<DeliveryReceipts>.decode($0.payload).data.receipts }.joined()
+            .first { $0.dispatchId == "dispatch-kill" })
+        #expect(receipt.status == .sent && receipt.providerRef == "C0PRESS001:\(slack.messages[0].ts)")
+        #expect(slack.calls("chat.postMessage").count == 1, "posted once")
+        #expect(slack.calls("conversations.history").count == 1)
+
+        publisher.stop()
+        receipts.stop()
+        status.stop()
+        _ = gateway.terminate()
+        slack.stop()
+        broker.stop()
+    }
 }

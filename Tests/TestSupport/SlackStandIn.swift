@@ -24,6 +24,7 @@ public final class SlackStandIn: Sendable {
     private let state = Mutex<(messages: [Message], counter: Int)>(([], 0))
     /// Answers first asked for each request: nil lets the stand-in answer as Slack would.
     private let lostAnswers = Mutex<[String: Int]>([:])
+    private let delays = Mutex<[String: Double]>([:])
     private let overrides = Mutex<[@Sendable (RecordedHTTPRequest) -> ScriptedHTTPResponse?]>([])
 
     public var apiURL: String { server.url + "/api" }
@@ -54,6 +55,11 @@ public final class SlackStandIn: Sendable {
         lostAnswers.withLock { $0[method, default: 0] += count }
     }
 
+    /// Calls of `method` take effect at once but are answered `seconds` later (a gateway can be killed in between).
+    public func delayAnswers(to method: String, by seconds: Double) {
+        delays.withLock { $0[method] = seconds }
+    }
+
     public var messages: [Message] { state.withLock { $0.messages } }
     public var requests: [RecordedHTTPRequest] { server.requests }
     public func calls(_ method: String) -> [RecordedHTTPRequest] { server.requests.filter { $0.path == "/api/\(method)" } }
@@ -80,7 +86,9 @@ public final class SlackStandIn: Sendable {
             lost[method] = count - 1
             return true
         }
-        return lose ? ScriptedHTTPResponse(status: 503, body: Data("lost".utf8)) : answer
+        var scripted = lose ? ScriptedHTTPResponse(status: 503, body: Data("lost".utf8)) : answer
+        scripted.delay = delays.withLock { $0[method] } ?? 0
+        return scripted
     }
 
     private func effect(_ request: RecordedHTTPRequest) -> ScriptedHTTPResponse {
