@@ -12,6 +12,8 @@ public final class SlackChannelDirectory: Sendable {
     public let maxAge: Double
     public let minimumGap: Double
     private let listings = Mutex<[String: Listing]>([:])
+    /// (workspace, user) → the id of the bot's direct-message conversation with that user, which does not change.
+    private let directMessages = Mutex<[String: String]>([:])
 
     public init(maxAge: Double = 300, minimumGap: Double = 30) {
         self.maxAge = maxAge
@@ -40,6 +42,24 @@ public final class SlackChannelDirectory: Sendable {
             // A list that could not be fetched again still names the channels it named.
             if let id = cached?.ids[name] { return .success(id) }
             return .failure(failure)
+        }
+    }
+
+    /// The id of the direct-message conversation with `user` (`conversations.open`), known before anything is posted
+    /// in it: what finds a post whose answer was lost.
+    public func directMessage(with user: String, api: SlackAPI) -> Result<String, SlackCallFailure> {
+        let key = "\(api.workspace.key) \(user)"
+        if let id = directMessages.withLock({ $0[key] }) { return .success(id) }
+        switch api.call("conversations.open", json: ["users": .string(user)]) {
+        case .failure(let failure):
+            return .failure(failure)
+        case .success(let answer):
+            guard let id = answer["channel"]?.objectValue?["id"]?.stringValue else {
+                return .failure(SlackCallFailure(code: "invalid_response", outcome: .retry(httpStatus: 200, error: "slack conversations.open: no channel id",
+                                                                                          failure: .serverError)))
+            }
+            directMessages.withLock { $0[key] = id }
+            return .success(id)
         }
     }
 

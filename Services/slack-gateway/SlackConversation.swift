@@ -57,8 +57,13 @@ struct SlackConversation {
     private func post() throws -> AttemptOutcome {
         let channel: String
         if dispatch.recipient.kind == .user {
-            // A direct message: Slack opens the conversation with the user.
-            channel = conversation
+            switch channelDirectory.directMessage(with: conversation, api: api) {
+            case .success(let id): channel = id
+            case .failure(let failure) where failure.code == "missing_scope":
+                // Without `im:write` Slack still opens the conversation on a post to the user (found again by nothing).
+                channel = conversation
+            case .failure(let failure): return failure.outcome
+            }
         } else {
             switch channelDirectory.id(of: conversation, api: api) {
             case .success(let id?): channel = id
@@ -74,7 +79,8 @@ struct SlackConversation {
         }
         try store.write { db in
             try SlackMessages.begin(db, tenant: job.tenant, alertId: dispatch.alert.id, conversation: conversation, dispatchId: dispatch.dispatchId,
-                                    channelId: SlackChannelDirectory.isID(channel) && !channel.hasPrefix("U") && !channel.hasPrefix("W") ? channel : nil,
+                                    channelId: channel == conversation && dispatch.recipient.kind == .user ? nil
+                                        : SlackChannelDirectory.isID(channel) ? channel : nil,
                                     priority: dispatch.priority, shownAt: dispatch.alert.updatedAt, at: Date())
         }
         var message = SlackMessage.content(for: dispatch)

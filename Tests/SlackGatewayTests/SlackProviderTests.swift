@@ -188,6 +188,12 @@ private func providerRef(_ outcome: AttemptOutcome) -> String? {
                                                   recipient: Recipient(kind: .user, user: "bob", address: "U0BOB00001")))
     #expect(providerRef(dm) == "D0BOB00001:1700000000.000001")
     #expect(setup.slack.calls("conversations.list").isEmpty)
+    #expect(setup.slack.calls("conversations.open").count == 1)
+    // A second alert to the same user: the conversation's id is known.
+    _ = await setup.deliver(SlackFixtures.dispatch("d-dm-2", alert: SlackFixtures.alert("a-8b"),
+                                                   recipient: Recipient(kind: .user, user: "bob", address: "U0BOB00001")))
+    #expect(setup.slack.calls("conversations.open").count == 1)
+    #expect(setup.slack.messages.filter { $0.channel == "D0BOB00001" }.count == 2)
 
     // A tenant with its own workspace: its own API and token.
     let directory = temporaryDirectory("slack-tenant-workspace")
@@ -279,4 +285,14 @@ private func providerRef(_ outcome: AttemptOutcome) -> String? {
     // The list is stale at once (max age 0) and Slack throttles its listing: the channel's id is still known.
     #expect(providerRef(await setup.deliver(SlackFixtures.dispatch("d-2", alert: SlackFixtures.alert("s-2")))) != nil)
     #expect(setup.slack.calls("chat.postMessage").count == 2)
+}
+
+@Test func aDirectMessageWhoseAnswerWasLostIsFoundToo() async throws {
+    let setup = try await Setup.make("slack-dm-lost")
+    defer { setup.slack.stop() }
+    setup.slack.loseAnswers(to: "chat.postMessage")
+    let dispatch = SlackFixtures.dispatch("d-dm-lost", alert: SlackFixtures.alert("a-10"), recipient: Recipient(kind: .user, user: "bob", address: "U0BOB00001"))
+    guard case .retry = await setup.deliver(dispatch) else { Issue.record("a 503 is retried"); return }
+    #expect(providerRef(await setup.deliver(dispatch)) == "D0BOB00001:1700000000.000001")
+    #expect(setup.slack.calls("chat.postMessage").count == 1)
 }

@@ -117,7 +117,7 @@ public final class SlackStandIn: Sendable {
                 channel = id
             } else if channel.hasPrefix("U") {
                 channel = "D" + channel.dropFirst()
-            } else if !channels.contains(where: { $0.id == channel }) {
+            } else if !channel.hasPrefix("D"), !channels.contains(where: { $0.id == channel }) {
                 return Self.json(["ok": false, "error": "channel_not_found"])
             }
             let ts = state.withLock { state in
@@ -137,6 +137,10 @@ public final class SlackStandIn: Sendable {
                 return true
             }
             return found ? Self.json(["ok": true, "channel": channel, "ts": ts]) : Self.json(["ok": false, "error": "message_not_found"])
+        case "conversations.open":
+            guard let body = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any], let user = body["users"] as? String,
+                  user.hasPrefix("U") else { return Self.json(["ok": false, "error": "user_not_found"]) }
+            return Self.json(["ok": true, "channel": ["id": "D" + user.dropFirst()]])
         case "conversations.list":
             let form = Self.form(request.body)
             let start = Int(form["cursor"] ?? "") ?? 0
