@@ -43,7 +43,10 @@ struct SlackConversation {
         if existing == nil, dispatch.kind == .update, let reference = dispatch.providerRef.flatMap(Self.parse) {
             existing = reference
         }
-        guard let existing else { return try post() }
+        // A person notified again (an escalation's repeat, a failover) gets a new message, which notifies; a channel's
+        // second post about the alert (a route's and the service's) edits the one it has.
+        let notifiesAgain = dispatch.kind == .notify && dispatch.recipient.kind == .user
+        guard let existing, !notifiesAgain else { return try post() }
         return try edit(existing, record: record)
     }
 

@@ -194,6 +194,15 @@ private func providerRef(_ outcome: AttemptOutcome) -> String? {
                                                    recipient: Recipient(kind: .user, user: "bob", address: "U0BOB00001")))
     #expect(setup.slack.calls("conversations.open").count == 1)
     #expect(setup.slack.messages.filter { $0.channel == "D0BOB00001" }.count == 2)
+    // The same alert again for bob (an escalation's repeat): a new message, which notifies him; its update edits that one.
+    let again = await setup.deliver(SlackFixtures.dispatch("d-dm-3", alert: SlackFixtures.alert("a-8"),
+                                                           recipient: Recipient(kind: .user, user: "bob", address: "U0BOB00001")))
+    #expect(setup.slack.messages.filter { $0.channel == "D0BOB00001" }.count == 3)
+    var acknowledged = SlackFixtures.alert("a-8")
+    acknowledged.status = .acknowledged
+    let edited = await setup.deliver(SlackFixtures.dispatch("d-dm-4", alert: acknowledged, kind: .update, event: .acknowledged,
+                                                            recipient: Recipient(kind: .user, user: "bob", address: "U0BOB00001")))
+    #expect(providerRef(edited) == providerRef(again) && providerRef(again) != providerRef(dm))
 
     // A tenant with its own workspace: its own API and token.
     let directory = temporaryDirectory("slack-tenant-workspace")
