@@ -26,8 +26,10 @@ import TestSupport
         let environment = ["ACME_SLACK_BOT_TOKEN": "xoxb-acme", "ACME_SLACK_SIGNING_SECRET": Self.signingSecret, "ACTION_TOKEN_SECRET": "action-secret",
                            "TICKETING_WEBHOOK_SECRET": SystemHarness.secret]
         let status = try BusRecorder(broker: broker, topics: ["alerting/status/#"])
+        // The gateway at trace level: its log must hold neither the bot token nor the signing secret.
         let services = try ["ingest", "router", "slack-gateway"].map { name in
-            try PipelineService(name: name, directory: directory, config: config, brokerURL: broker.url, logLevel: "warning", environment: environment)
+            try PipelineService(name: name, directory: directory, config: config, brokerURL: broker.url,
+                                logLevel: name == "slack-gateway" ? "trace" : "warning", environment: environment)
         }
         for service in services {
             try service.start()
@@ -86,6 +88,10 @@ import TestSupport
         let edited = try #require(slack.messages.first { $0.ts == message.ts })
         #expect(!edited.visibleText.contains(#""action_id":"acknowledge""#))
         #expect(slack.messages.filter { $0.channel == "C0PRESS001" }.count == 1, "the route's and the service's post are one message")
+        let log = gateway.log
+        #expect(log.contains("trace") || log.contains("debug"), "the gateway logged at trace level")
+        #expect(log.contains("forged"), "the forged press is in the log")
+        #expect(!log.contains("xoxb-acme") && !log.contains(Self.signingSecret), "no secret in the gateway's log")
 
         publisher.stop()
         state.stop()
