@@ -33,6 +33,7 @@ public enum SlackGatewayService {
         let config = runtime.config
         let handler = SlackActionHandler(config: { config.current }, environment: environment)
         let publisher = SlackAckPublisher(runtime: runtime)
+        let refusals = LogThrottle()
         let pruneMessages = PruneStep.rows("slack messages") { db, before, limit in try SlackMessages.prune(db, before: before, limit: limit) }
         try await Gateway.run(runtime, provider: provider, settings: settings, routes: { router in
             router.post("slack/actions") { request, _ -> Response in
@@ -53,8 +54,9 @@ public enum SlackGatewayService {
                         return text(503, "unavailable: try again")
                     }
                 }
-                if answer.status != 200 || answer.ack == nil {
-                    runtime.logger.notice("slack callback refused: \(answer.text)")
+                // One line a minute per kind of refusal: a flood of forged callbacks does not flood the log (the counter counts).
+                if answer.ack == nil, let held = refusals.admit(SlackActionHandler.label(answer)) {
+                    runtime.logger.notice("slack callback refused: \(answer.text)\(LogThrottle.heldNote(held))")
                 }
                 return text(answer.status, answer.status == 200 ? "" : answer.text)
             }
