@@ -103,3 +103,47 @@ func theGatewayPostsReportsAndTurnsAButtonPressIntoAnAck() async throws {
     slack.stop()
     broker.stop()
 }
+
+@Test(.timeLimit(.minutes(2)))
+func postsToAChannelArePacedAndAnotherChannelDoesNotWaitForThem() async throws {
+    let directory = temporaryDirectory("slack-pacing")
+    let broker = try MosquittoBroker()
+    let slack = try await SlackStandIn.start(channels: [("alerts", "C0ALERTS01"), ("ops", "C0OPS00001")])
+    let config = try TestConfig.write(SlackFixtures.yaml(apiURL: slack.apiURL), in: directory)
+    let recorder = try BusRecorder(broker: broker, topics: ["alerting/receipts/#"])
+    let publisher = try BusPublisher(broker: broker)
+    let runtime = try SlackGatewayService.makeRuntime(options: try InProcessService.options(config: config, dataDir: directory.appendingPathComponent("gateway"),
+                                                                                            broker: broker, clientID: "slack-pacing"))
+    // Five posts a second per channel, one at a time (Slack's is one a second: the same code, a faster test).
+    let provider = SlackProvider(store: runtime.store, timeout: 5, pacing: Pacing(perSecond: 5, burst: 1), environment: SlackFixtures.environment)
+    let gateway = InProcessService(runtime: runtime) {
+        try await SlackGatewayService.run($0, provider: provider, settings: GatewaySettings(threads: 4, maxInFlightPerDestination: 1, maxQueueWait: 5),
+                                          environment: SlackFixtures.environment, installSignalHandlers: false)
+    }
+    try await gateway.waitUntilConnected()
+    for index in 0..<5 {
+        publisher.publish("alerting/dispatch/slack/acme", try envelope(SlackFixtures.dispatch("busy-\(index)", alert: SlackFixtures.alert("busy-\(index)"))))
+    }
+    publisher.publish("alerting/dispatch/slack/acme", try envelope(SlackFixtures.dispatch("quiet", alert: SlackFixtures.alert("quiet"),
+        recipient: Recipient(kind: .service, service: "press-line", address: "#ops"))))
+    try await publisher.flush()
+    try await recorder.wait(timeout: 30, "six receipts") { _ in receipts(recorder).count == 6 }
+
+    let posts = slack.calls("chat.postMessage")
+    let busy = posts.filter { String(decoding: $0.body, as: UTF8.self).contains("C0ALERTS01") }
+    let quiet = try #require(posts.first { String(decoding: $0.body, as: UTF8.self).contains("C0OPS00001") })
+    #expect(busy.count == 5)
+    // Paced: consecutive posts to the busy channel at least most of a token's 0.2 s apart (a lower bound, never an upper one).
+    for (earlier, later) in zip(busy, busy.dropFirst()) {
+        #expect(later.receivedAt.timeIntervalSince(earlier.receivedAt) >= 0.15)
+    }
+    let lastBusy = try #require(busy.last)
+    #expect(quiet.receivedAt < lastBusy.receivedAt, "the other channel's post did not wait behind the busy one's")
+    #expect(receipts(recorder).values.allSatisfy { $0.status == .sent })
+
+    publisher.stop()
+    recorder.stop()
+    await gateway.stop()
+    slack.stop()
+    broker.stop()
+}
