@@ -179,6 +179,15 @@ public enum DispatchRecords {
         ORDER BY created_at, rowid
         """
 
+    /// The provider's reference to the latest message about an alert on a channel to one address (a service's Slack
+    /// channel), from its receipt: what an update to that address needs to edit it.
+    public static func providerRef(_ db: Database, tenant: String, alertId: String, channel: String, address: String) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: """
+            SELECT provider_ref FROM dispatches WHERE tenant = ? AND alert_id = ? AND channel = ? AND recipient = ? AND provider_ref IS NOT NULL
+            ORDER BY created_at DESC, rowid DESC LIMIT 1
+            """), arguments: [tenant, alertId, channel, address])
+    }
+
     public static func forAlert(_ db: Database, tenant: String, alertId: String) throws -> [Row] {
         try Row.fetch(db, sql: "SELECT * FROM dispatches WHERE tenant = ? AND alert_id = ? ORDER BY created_at, rowid", arguments: [tenant, alertId])
     }

@@ -67,7 +67,6 @@ public struct RouterProcessor: MessageProcessor {
         try AlertFacts.record(context.db, event: event, at: context.now)
         RouterMetrics.alertEvent(event)
         let composer = DispatchComposer(config: config.current, now: context.now, environment: environment)
-        try serviceNotifications(event, sourceID: envelope.id, tenant: directory.tenant, context)
         switch event.kind {
         case .triggered:
             let plan = RoutingPlanner.plan(alert: event.alert, tenant: directory, now: context.now)
@@ -77,18 +76,27 @@ public struct RouterProcessor: MessageProcessor {
         case .updated, .noted:
             break
         }
+        // After the route's deliveries: a route's Slack post and the service's in the same channel share a dispatch id,
+        // so the route's (with its priority, kept for updates with the message's reference) is the one published.
+        try serviceNotifications(event, sourceID: envelope.id, tenant: directory.tenant, context)
         try applyParkedSteps(tenant: topicTenant, alertId: event.alert.id, directory: directory, context)
     }
 
     /// A service's own channels, independent of user preferences and never escalated.
     private func serviceNotifications(_ event: AlertEvent, sourceID: String, tenant: Tenant, _ context: ProcessingContext) throws {
         for plan in ServiceNotifications.plan(for: event, tenant: tenant) {
+            let kind: DispatchRequest.Kind = event.kind == .triggered ? .notify : .update
+            // An update names the message it edits (a service's Slack post), as the route's updates do.
+            let providerRef = kind == .update
+                ? try DispatchRecords.providerRef(context.db, tenant: tenant.id, alertId: event.alert.id, channel: plan.channel,
+                                                  address: plan.recipient.address)
+                : nil
             let dispatch = DispatchRequest(
                 dispatchId: MessageID.derived(sourceID, plan.channel, plan.recipient.address),
-                kind: event.kind == .triggered ? .notify : .update,
+                kind: kind,
                 event: event.kind, channel: plan.channel, recipient: plan.recipient,
                 title: MessageRenderer.title(for: event), body: MessageRenderer.body(for: event),
-                severity: event.alert.severity, links: event.alert.links, alert: event.alert)
+                severity: event.alert.severity, links: event.alert.links, alert: event.alert, providerRef: providerRef)
             try publish(dispatch, tenant: tenant.id, details: .init(origin: "service"), context)
         }
     }

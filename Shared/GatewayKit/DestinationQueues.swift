@@ -27,6 +27,8 @@ public final class DestinationQueues: @unchecked Sendable {
 
     private let condition = NSCondition()
     private var lanes: [String: Lane] = [:]
+    /// The shared buckets of destination groups (a handful: one per Slack workspace, say).
+    private var groupBuckets: [String: TokenBucket] = [:]
     /// Destinations with queued jobs, in round-robin order.
     private var order: [String] = []
     private var next = 0
@@ -83,10 +85,19 @@ public final class DestinationQueues: @unchecked Sendable {
     private func estimatedWait(_ lane: inout Lane, ahead: Int, now: Double) -> Double {
         let paused = max(0, lane.pausedUntil - now)
         let waiting = lane.queued + ahead
-        let paced = lane.bucket.wait(forPosition: waiting, now: now)
+        let paced = max(lane.bucket.wait(forPosition: waiting, now: now), groupWait(lane.destination, position: waiting, now: now))
         let busy = lane.inFlight + waiting >= maxInFlight
             ? Double(lane.inFlight + waiting - maxInFlight + 1) / Double(maxInFlight) * lane.meanDuration : 0
         return max(paused, paced, busy)
+    }
+
+    /// Seconds until the destination's group has a token for the `position`-th next attempt (0 without a group).
+    private func groupWait(_ destination: GatewayDestination, position: Int, now: Double) -> Double {
+        guard let group = destination.group else { return 0 }
+        var bucket = groupBuckets[group.key].flatMap { $0.pacing == group.pacing ? $0 : nil } ?? TokenBucket(pacing: group.pacing, now: now)
+        let wait = bucket.wait(forPosition: position, now: now)
+        groupBuckets[group.key] = bucket
+        return wait
     }
 
     /// Blocks until some destination may take an attempt, and hands out its oldest job; nil once closed.
@@ -102,9 +113,10 @@ public final class DestinationQueues: @unchecked Sendable {
                 guard var lane = lanes[key] else { continue }
                 guard lane.inFlight < maxInFlight else { continue }
                 if lane.pausedUntil > now { earliest = min(earliest, lane.pausedUntil); continue }
-                let wait = lane.bucket.wait(now: now)
+                let wait = max(lane.bucket.wait(now: now), groupWait(lane.destination, position: 0, now: now))
                 if wait > 0 { earliest = min(earliest, now + wait); continue }
                 lane.bucket.take(now: now)
+                if let group = lane.destination.group { groupBuckets[group.key]?.take(now: now) }
                 let job = lane.jobs[lane.head]
                 lane.head += 1
                 lane.inFlight += 1

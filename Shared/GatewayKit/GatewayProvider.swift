@@ -39,10 +39,25 @@ public struct GatewayDestination: Sendable, Hashable {
     /// What logs show of it (a host).
     public var label: String
     public var pacing: Pacing
+    /// A limit shared with other destinations besides each one's own (a Slack workspace's posts across its channels).
+    public var group: DestinationGroup?
 
-    public init(key: String, label: String, pacing: Pacing = .unlimited) {
+    public init(key: String, label: String, pacing: Pacing = .unlimited, group: DestinationGroup? = nil) {
         self.key = key
         self.label = label
+        self.pacing = pacing
+        self.group = group
+    }
+}
+
+/// Destinations that share one token bucket on top of their own.
+public struct DestinationGroup: Sendable, Hashable {
+    /// Identifies the group, like a destination's key: never in a log line or a metric label.
+    public var key: String
+    public var pacing: Pacing
+
+    public init(key: String, pacing: Pacing) {
+        self.key = key
         self.pacing = pacing
     }
 }

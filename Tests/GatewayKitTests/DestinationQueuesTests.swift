@@ -100,3 +100,19 @@ let fast = GatewayDestination(key: "host b", label: "b")
     #expect(deferred.map(\.job.seq) == [4])
     #expect(queues.take()?.job.seq == 5)
 }
+
+@Test func destinationsOfAGroupShareItsBucketOnTopOfTheirOwn() {
+    let clock = ManualClock()
+    let queues = DestinationQueues(maxInFlight: 4, maxQueueWait: 10, clock: { clock.now })
+    let workspace = DestinationGroup(key: "workspace", pacing: Pacing(perSecond: 1, burst: 2))
+    let channelA = GatewayDestination(key: "channel a", label: "a", pacing: Pacing(perSecond: 10, burst: 10), group: workspace)
+    let channelB = GatewayDestination(key: "channel b", label: "b", pacing: Pacing(perSecond: 10, burst: 10), group: workspace)
+    let elsewhere = GatewayDestination(key: "channel c", label: "c", pacing: Pacing(perSecond: 10, burst: 10))
+    _ = queues.offer([(job(1), channelA), (job(2), channelB), (job(3), channelA), (job(4), elsewhere)])
+    // The group's burst of 2 goes to its two channels; the third waits for the group, not for its channel.
+    var taken: [Int64] = []
+    for _ in 0..<3 { taken.append(queues.take()!.job.seq) }
+    #expect(Set(taken) == [1, 2, 4])
+    clock.advance(1)
+    #expect(queues.take()?.job.seq == 3, "a token of the group's a second later")
+}

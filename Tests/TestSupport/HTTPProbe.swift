@@ -14,4 +14,16 @@ public enum HTTPProbe {
             }
         }
     }
+
+    public static func post(_ url: String, headers: [(name: String, value: String)] = [], body: Data) async -> (status: Int, body: String) {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                let result = HTTPClient().perform(HTTPRequest(method: "POST", url: url, headers: headers, body: body, timeout: 5))
+                switch result {
+                case .success(let response): continuation.resume(returning: (response.status, String(decoding: response.body, as: UTF8.self)))
+                case .failure(let error): continuation.resume(returning: (0, "\(error)"))
+                }
+            }
+        }
+    }
 }
