@@ -101,6 +101,22 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
         state.withLock { state in for id in ids { state.finishedNotRemoved.remove(id) } }
     }
 
+    /// Finished items to hand on again (the broker may have lost them), in id order: handed on now, beyond the limit,
+    /// or, while held, left to be read from the table on `resume()`.
+    public func replay(_ items: [Item]) {
+        guard !items.isEmpty else { return }
+        state.withLock { state in
+            for item in items { state.finishedNotRemoved.remove(id(item)) }
+            if state.paused {
+                state.spilledFrom = min(state.spilledFrom ?? .max, items.lazy.map(id).min() ?? .max)
+                state.offeredWhileReading = true
+                return
+            }
+            let fresh = items.filter { state.inMemory.insert(id($0)).inserted }
+            if !fresh.isEmpty { handOn(fresh) }
+        }
+    }
+
     /// Hands nothing more on: what is in memory stays there and finishes, what is offered from now on stays in the
     /// table. Idempotent.
     public func pause() {

@@ -4,6 +4,7 @@ import GRDB
 import Logging
 import MQTT
 import Store
+import Synchronization
 
 public final class DurableConsumer: MQTTSink, @unchecked Sendable {
     private let store: Store
@@ -16,6 +17,7 @@ public final class DurableConsumer: MQTTSink, @unchecked Sendable {
     private let clock: @Sendable () -> Date
     /// Takes the live presence messages (consumers' status and announcements) of a publisher of dispatches.
     private let presence: ChannelPresence?
+    private let connects = Mutex(0)
 
     public init(store: Store, processor: any MessageProcessor, relay: OutboxRelay, health: HealthState,
                 metrics: ServiceMetrics, source: String, logger: Logger, presence: ChannelPresence? = nil,
@@ -126,7 +128,13 @@ public final class DurableConsumer: MQTTSink, @unchecked Sendable {
         relay.refused(tokens: refusals.map(\.token))
     }
 
-    public func mqttConnected() { presence?.connected() }
+    /// After a reconnect the broker may have restarted and lost what it acknowledged since its last snapshot: that is
+    /// published again (`OutboxRelay.replayKept`), after the presence of channel consumers is reset, so a channel's
+    /// dispatches wait for its consumer to answer again.
+    public func mqttConnected() {
+        presence?.connected()
+        if connects.withLock({ count -> Bool in count += 1; return count > 1 }) { relay.replayKept() }
+    }
 
     /// Acknowledged outbox rows wait for the next batch's transaction; when no batch comes they go on their own.
     public var mqttHasIdleWork: Bool { relay.acknowledgedWaiting > 0 }

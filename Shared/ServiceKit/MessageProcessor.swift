@@ -2,6 +2,7 @@
 import Contracts
 import Foundation
 import GRDB
+import Metrics
 import MQTT
 import Store
 
@@ -42,7 +43,10 @@ public final class ProcessingContext {
 
     /// Records a message id in the inbox; false when it was seen before and must be dropped.
     public func firstDelivery(of id: String) throws -> Bool {
-        try Inbox.record(db, id: id, at: now)
+        let first = try Inbox.record(db, id: id, at: now)
+        // Repeats: the broker's redeliveries, a publisher's re-publish after a crash or a broker restart.
+        if !first { Counter(label: "alerting_messages_repeated_total", dimensions: [("source", source)]).increment() }
+        return first
     }
 
     /// Runs once the batch's transaction committed (hand work to other threads here, never before).

@@ -1,4 +1,6 @@
-// Moves committed outbox rows to the broker and deletes them once the broker acknowledged them.
+// Moves committed outbox rows to the broker and deletes them once the broker acknowledged them and the replay window
+// (`ReplayWindow`) has passed: a broker that crashes forgets what it acknowledged since its last snapshot, so what the
+// relay published in that time goes out again when the connection comes back.
 import Foundation
 import GRDB
 import Logging
@@ -11,8 +13,11 @@ public final class OutboxRelay: Sendable {
     private let client: MQTTClient
     private let logger: Logger
     private let metrics: ServiceMetrics
-    /// Rows the broker acknowledged that are not deleted yet, and when the oldest of them was acknowledged.
-    private let acknowledged = Mutex<(ids: [Int64], since: Double)>(([], 0))
+    /// Rows handed to the MQTT client and not acknowledged yet: their lane and payload size, for the replay window.
+    private let handed = Mutex<[Int64: (lane: String, bytes: Int)]>([:])
+    /// Rows the broker acknowledged, in the order it did, kept for the replay window, then deleted.
+    private let kept = Mutex(KeptRows())
+    private let window: ReplayWindow
 
     /// Deleting acknowledged rows in a transaction of their own cost one more commit per batch (WAL pages
     /// written, the lock taken) in every service. They are deleted in the next transaction the service
@@ -49,7 +54,9 @@ public final class OutboxRelay: Sendable {
     ///   - holdsLanes: lanes other than the default one are held until released.
     public init(store: Store, client: MQTTClient, metrics: ServiceMetrics, logger: Logger, memoryLimit: Int = 2000,
                 laneLimit: Int = 500, needsSubscriber: @escaping @Sendable (String) -> Bool = { _ in false },
-                lane: @escaping @Sendable (String) -> String = { _ in "" }, holdsLanes: Bool = false) {
+                lane: @escaping @Sendable (String) -> String = { _ in "" }, holdsLanes: Bool = false,
+                window: ReplayWindow = .off) {
+        self.window = window
         self.store = store
         self.client = client
         self.metrics = metrics
@@ -70,7 +77,8 @@ public final class OutboxRelay: Sendable {
                 limit: name.isEmpty ? memoryLimit : laneLimit,
                 read: { from, limit in try store.read { try Outbox.pending($0, lane: name, from: from, limit: limit) } },
                 id: \.id,
-                handOn: { messages in
+                handOn: { [weak self] messages in
+                    self?.handed.withLock { handed in for message in messages { handed[message.id] = (message.lane, message.payload.count) } }
                     client.publish(messages.map {
                         MQTTPublish(topic: $0.topic, payload: $0.payload, qos: $0.qos, retain: $0.retain, token: $0.id,
                                     needsSubscriber: needsSubscriber($0.topic))
@@ -88,10 +96,32 @@ public final class OutboxRelay: Sendable {
     /// At start, before any new work: what a crash left in the outbox goes out again (consumers drop
     /// the repeats by message id), read from the table as the broker takes it; held lanes wait for their release.
     public func republishPending() throws {
-        let (count, names) = try store.read { db in (try Outbox.count(db), try Outbox.lanes(db)) }
+        let (count, names, acknowledged) = try store.read { db in
+            (try Outbox.pendingCount(db), try Outbox.lanes(db), try Outbox.acknowledged(db))
+        }
+        // What the last run wrote down at its graceful stop as acknowledged stays kept for the rest of its window.
+        let wall = Date().timeIntervalSince1970
+        let now = monotonicSeconds()
+        kept.withLock { kept in
+            for row in acknowledged { kept.append(KeptRow(id: row.id, lane: row.lane, bytes: row.bytes, at: now - max(0, wall - row.at))) }
+        }
         guard count > 0 else { return }
         logger.notice("re-publishing \(count) outbox messages left from the last run")
         for name in names { backlog(name).startFromTable() }
+    }
+
+    /// At a graceful stop: the rows kept for the replay window are written down as acknowledged, so the next start keeps
+    /// them for the rest of the window instead of publishing them again (after a kill -9 they all go out again).
+    public func persistKept() {
+        let rows = kept.withLock { $0.snapshot() }
+        guard !rows.isEmpty else { return }
+        let wall = Date().timeIntervalSince1970
+        let now = monotonicSeconds()
+        do {
+            try store.write { db in try Outbox.markAcknowledged(db, rows.map { ($0.id, wall - (now - $0.at)) }) }
+        } catch {
+            logger.error("could not write down the \(rows.count) rows kept for the replay window; they go out again at the next start: \(error)")
+        }
     }
 
     /// The lane's rows may go out (again), oldest first.
@@ -129,16 +159,17 @@ public final class OutboxRelay: Sendable {
         for name in order { backlog(name).offer(byLane[name]!) }
     }
 
-    /// Loop thread: the broker holds these now. Their rows go in the service's next write transaction,
-    /// or in one of their own when too many wait or for too long.
+    /// Loop thread: the broker holds these now. Their rows are kept for the replay window, then go in the service's
+    /// next write transaction, or in one of their own when too many are due or for too long.
     public func delivered(tokens: [Int64]) {
         guard !tokens.isEmpty else { return }
         finishedInLanes(tokens)
         let now = monotonicSeconds()
-        let due = acknowledged.withLock { state -> Bool in
-            if state.ids.isEmpty { state.since = now }
-            state.ids.append(contentsOf: tokens)
-            return state.ids.count >= OutboxRelay.batchLimit || now - state.since >= OutboxRelay.maximumDelay
+        let sizes = handed.withLock { handed in tokens.map { handed.removeValue(forKey: $0) ?? ("", 0) } }
+        let due = kept.withLock { kept -> Bool in
+            for (id, size) in zip(tokens, sizes) { kept.append(KeptRow(id: id, lane: size.lane, bytes: size.bytes, at: now)) }
+            return kept.dueCount(now: now, window: window, atLeast: OutboxRelay.batchLimit) >= OutboxRelay.batchLimit
+                || kept.oldestDueSince(now: now, window: window).map { now - $0 >= OutboxRelay.maximumDelay } == true
         }
         if due { flushAcknowledged() }
     }
@@ -147,6 +178,7 @@ public final class OutboxRelay: Sendable {
     /// `DurableConsumer.mqttRefused`); they leave the in-memory window without being deleted again.
     public func refused(tokens: [Int64]) {
         guard !tokens.isEmpty else { return }
+        handed.withLock { handed in for token in tokens { handed.removeValue(forKey: token) } }
         finishedInLanes(tokens)
         removedInLanes(tokens)
     }
@@ -161,25 +193,20 @@ public final class OutboxRelay: Sendable {
         for backlog in lanes.withLock({ Array($0.backlogs.values) }) { backlog.removed(ids) }
     }
 
-    /// Deletes acknowledged rows in the caller's transaction: once it commits the lanes forget them, and if it rolls
-    /// back they wait for the next transaction.
-    public func removeAcknowledged(_ ids: [Int64], in db: Database) throws {
-        guard !ids.isEmpty else { return }
-        try Outbox.remove(db, ids: ids)
-        db.afterNextTransaction(onCommit: { [weak self] _ in self?.removedInLanes(ids) },
-                                onRollback: { [weak self] _ in self?.giveBack(ids) })
-    }
-
-    /// Deletes the acknowledged rows inside a transaction the caller is writing anyway; if that transaction rolls
-    /// back, they wait for the next one (`removeAcknowledged`).
+    /// Deletes the acknowledged rows past the replay window inside a transaction the caller is writing anyway: once it
+    /// commits the lanes forget them, and if it rolls back they wait for the next one.
     public func deleteAcknowledged(in db: Database) throws {
-        let ids = takeAcknowledged()
+        let rows = kept.withLock { $0.takeDue(now: monotonicSeconds(), window: window) }
+        guard !rows.isEmpty else { return }
         do {
-            try removeAcknowledged(ids, in: db)
+            try Outbox.remove(db, ids: rows.map(\.id))
         } catch {
-            giveBack(ids)
+            kept.withLock { $0.giveBack(rows) }
             throw error
         }
+        let ids = rows.map(\.id)
+        db.afterNextTransaction(onCommit: { [weak self] _ in self?.removedInLanes(ids) },
+                                onRollback: { [weak self] _ in self?.kept.withLock { $0.giveBack(rows) } })
     }
 
     /// Deletes what is waiting in a transaction of its own (idle periods, shutdown).
@@ -198,24 +225,41 @@ public final class OutboxRelay: Sendable {
     /// Whether rows wait in the table only, to be read as the broker acknowledges.
     public var isSpilled: Bool { lanes.withLock { Array($0.backlogs.values) }.contains { $0.isSpilled } }
 
-    /// How many acknowledged rows wait to be deleted.
-    public var acknowledgedWaiting: Int { acknowledged.withLock { $0.ids.count } }
+    /// Whether acknowledged rows are past the replay window and wait to be deleted.
+    public var acknowledgedWaiting: Int { kept.withLock { $0.dueCount(now: monotonicSeconds(), window: window, atLeast: 1) } }
 
-    /// The ids of acknowledged rows, for a caller that deletes them in its transaction (and gives them back with
-    /// `giveBack` if that transaction does not commit).
-    public func takeAcknowledged() -> [Int64] {
-        acknowledged.withLock { state -> [Int64] in
-            let ids = state.ids
-            state.ids = []
-            return ids
+    /// Rows the broker acknowledged within the replay window, kept to be published again.
+    public var keptForReplay: Int { kept.withLock { $0.count } }
+
+    /// The publishing connection is back after it was lost. The broker may have restarted and lost what it had
+    /// acknowledged since its last snapshot: every row acknowledged within the window goes out again, each lane in id
+    /// order (consumers drop what they have seen by message id). A retained row is skipped when a newer row of its
+    /// topic exists: publishing it again would replace the newer retained message. Returns how many went out.
+    @discardableResult
+    public func replayKept() -> Int {
+        let rows = kept.withLock { $0.takeAll() }
+        guard !rows.isEmpty else { return 0 }
+        var byLane: [String: [Int64]] = [:]
+        for row in rows { byLane[row.lane, default: []].append(row.id) }
+        var replayed = Set<Int64>()
+        do {
+            for (name, ids) in byLane.sorted(by: { $0.key < $1.key }) {
+                let (messages, newer) = try store.read { db in
+                    (try Outbox.rows(db, ids: ids, lane: name), try Outbox.newestRetained(db, lane: name, after: ids.min() ?? 0))
+                }
+                let fresh = messages.filter { !$0.retain || (newer[$0.topic] ?? $0.id) <= $0.id }
+                backlog(name).replay(fresh)
+                replayed.formUnion(fresh.map(\.id))
+            }
+        } catch {
+            logger.error("could not read the rows to publish again after the reconnect: \(error)")
         }
+        // What was not sent again (stale retained rows, a failed read) stays kept as it was; what was is kept anew once
+        // the broker acknowledges it again.
+        kept.withLock { kept in kept.giveBack(rows.filter { !replayed.contains($0.id) }) }
+        metrics.replayed.increment(by: replayed.count)
+        logger.notice("publishing connection re-established: published again \(replayed.count) messages the broker acknowledged in the last \(Int(window.seconds)) s, in case it restarted and lost them")
+        return replayed.count
     }
 
-    public func giveBack(_ ids: [Int64]) {
-        guard !ids.isEmpty else { return }
-        acknowledged.withLock { state in
-            if state.ids.isEmpty { state.since = monotonicSeconds() }
-            state.ids.insert(contentsOf: ids, at: 0)
-        }
-    }
 }

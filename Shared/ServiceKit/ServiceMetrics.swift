@@ -10,6 +10,8 @@ public struct ServiceMetrics: Sendable {
     public let published: Counter
     public let poison: Counter
     public let storeFailures: Counter
+    /// Publishes the broker had acknowledged, sent again after the publishing connection came back (`ReplayWindow`).
+    public let replayed: Counter
     /// `alerting_dead_letters_total{direction}`: rows written to the dead_letters table, by `DeadLetters.Direction`.
     private let deadLetters: [DeadLetters.Direction: Counter]
 
@@ -22,6 +24,8 @@ public struct ServiceMetrics: Sendable {
         published = Counter(label: "alerting_messages_published_total", dimensions: dimensions)
         poison = Counter(label: "alerting_messages_poison_total", dimensions: dimensions)
         storeFailures = Counter(label: "alerting_store_failures_total", dimensions: dimensions)
+        replayed = Counter(label: "alerting_messages_replayed_total", dimensions: dimensions)
+        replayed.increment(by: 0)
         // Made for both directions at start, so /metrics shows a 0 rather than nothing until the first dead letter.
         deadLetters = Dictionary(uniqueKeysWithValues: DeadLetters.Direction.allCases.map { direction in
             (direction, Counter(label: "alerting_dead_letters_total", dimensions: dimensions + [("direction", direction.rawValue)]))

@@ -81,10 +81,15 @@ public final class ServiceRuntime: Sendable {
         let topics = self.topics
         // Each channel's dispatches go out in a lane of their own, held while the channel has no consumer. And should
         // a publish find no subscriber all the same (a consumer that has not subscribed again after a broker restart,
-        // whose shared subscription Mosquitto 2.0.11 does not persist), it is sent again until one takes it.
+        // whose shared subscription Mosquitto 2.0.11 does not persist), it is sent again until one takes it. The same
+        // for events and escalation steps, which the router, the escalator and ingest always consume: after a broker
+        // crash that lost its snapshot's sessions, they find no subscriber until those services subscribe again.
+        let mustReachConsumer: Set<String> = ["dispatch", "events", "escalations"]
         relay = OutboxRelay(store: store, client: client, metrics: metrics, logger: logger,
-                            needsSubscriber: { topics.parse($0)?.kind == "dispatch" },
-                            lane: { topics.dispatchChannel(of: $0) ?? "" }, holdsLanes: holdsDispatches)
+                            needsSubscriber: { topics.parse($0).map { mustReachConsumer.contains($0.kind) } ?? false },
+                            lane: { topics.dispatchChannel(of: $0) ?? "" }, holdsLanes: holdsDispatches,
+                            window: ReplayWindow(seconds: current.broker.replayWindow.seconds, maxRows: current.broker.replayMaxRows,
+                                                 maxBytes: current.broker.replayMaxBytes))
         presence = holdsDispatches
             ? ChannelPresence(topics: topics, client: client, relay: relay, store: store, health: health, service: name, logger: logger)
             : nil
@@ -125,6 +130,7 @@ public final class ServiceRuntime: Sendable {
         logger.info("\(name) starting (partition \(partition), http \(httpAddress.host):\(httpAddress.port))")
         try await group.run()
         relay.flushAcknowledged()
+        relay.persistKept()
         withExtendedLifetime(consumer) {}
         logger.info("\(name) stopped")
     }

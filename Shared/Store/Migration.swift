@@ -46,5 +46,10 @@ extension Migration {
                 CREATE INDEX outbox_lane ON outbox(lane, id);
                 """)
         },
+        Migration("0005_outbox_acked") { db in
+            // Rows the broker acknowledged within the replay window, written down at a graceful stop, so the next start
+            // keeps them for the rest of the window instead of publishing them again. NULL: not (known to be) acknowledged.
+            try db.execute(sql: "ALTER TABLE outbox ADD COLUMN acked_at REAL")
+        },
     ]
 }

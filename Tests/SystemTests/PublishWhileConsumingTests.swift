@@ -61,12 +61,14 @@ func aServicesPublishesAreAcknowledgedWhileItsIncomingMessagesWait() async throw
     processor.release.signal()
     #expect(acknowledgedWhileHeld, "the publish waited for the consumer to read its incoming messages")
 
-    // Released, everything goes through the real outbox: every message's row is published and deleted.
+    // Released, everything goes through the real outbox: every message's row is published and acknowledged (and kept
+    // for the replay window, `ReplayWindow`).
     try await recorder.wait(timeout: 30, "the backlog's publishes") { $0.count >= backlog.count + 2 }
     let deadlineRows = monotonicSeconds() + 10
-    while try runtime.store.read({ try Outbox.count($0) }) > 0 && monotonicSeconds() < deadlineRows {
+    while try runtime.store.read({ try Outbox.count($0) }) != runtime.relay.keptForReplay && monotonicSeconds() < deadlineRows {
         try await Task.sleep(nanoseconds: 10_000_000)
     }
-    #expect(try runtime.store.read { try Outbox.count($0) } == 0)
+    #expect(try runtime.store.read { try Outbox.count($0) } == runtime.relay.keptForReplay)
+    #expect(runtime.relay.inClient == 0)
     await service.stop()
 }

@@ -68,6 +68,12 @@ public final class MosquittoBroker: @unchecked Sendable {
         takeProcess()?.stop(signal: SIGKILL, timeout: 10)
     }
 
+    /// kill -9, then a start on the same port and persistence: the broker comes back with its last snapshot only.
+    public func crashAndRestart() throws {
+        kill()
+        try launch()
+    }
+
     /// Stops the broker if it runs and starts it again on the same port with the same persistence.
     public func restart() throws {
         stop()
