@@ -33,7 +33,7 @@ final class RunCounter: @unchecked Sendable {
         do {
             let store = try Store(path: path, migrations: migrations)
             let recorded = try store.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid") }
-            #expect(recorded == ["0001_inbox", "0002_outbox", "0003_dead_letters", "0004_outbox_lanes", "0001_alerts"])
+            #expect(recorded == ["0001_inbox", "0002_outbox", "0003_dead_letters", "0004_outbox_lanes", "0005_outbox_acked", "0001_alerts"])
         }
         let reopened = try Store(path: path, migrations: migrations)
         #expect(counter.value == 1)
