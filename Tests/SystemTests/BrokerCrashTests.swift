@@ -8,14 +8,19 @@ import TestSupport
 
 @Suite(.serialized) struct BrokerCrashTests {
     /// Alerts committed by ingest, the broker killed and restarted on its last snapshot: each reaches the receiver
-    /// exactly once. With `routerPaused`, the router is stopped (SIGSTOP) so the broker holds a backlog for it when it
-    /// dies, the case that lost most without the replay; without, the kill lands on a steady flow.
-    @Test(.timeLimit(.minutes(4)), arguments: [true, false])
-    func everyAlertIngestCommittedArrivesOnceAfterABrokerKill(routerPaused: Bool) async throws {
+    /// exactly once.
+    enum Moment: String, CaseIterable, Sendable { case backlog, flow, routerRestarting }
+
+    /// `backlog`: the router stopped (SIGSTOP), so the broker holds a backlog for it when it dies, the case that lost
+    /// most without the replay; `flow`: the kill lands on a steady flow; `routerRestarting`: the router killed too and
+    /// started again only after the broker.
+    @Test(.timeLimit(.minutes(4)), arguments: Moment.allCases)
+    func everyAlertIngestCommittedArrivesOnceAfterABrokerKill(moment: Moment) async throws {
+        let routerPaused = moment == .backlog
         let count = 2_000
         // The snapshot interval of broker/mosquitto.dev.conf and .prod.conf.
         let broker = try MosquittoBroker(extraConfig: ["autosave_interval 10", "autosave_on_changes false"], name: "crash-broker")
-        let pipeline = try await ProcessPipeline("broker-crash-\(routerPaused ? "backlog" : "flow")", broker: broker, logLevel: "notice")
+        let pipeline = try await ProcessPipeline("broker-crash-\(moment.rawValue)", broker: broker, logLevel: "notice")
         try await pipeline.start()
         let ingest = pipeline["ingest"], router = pipeline["router"]
         let publisher = try SteadyPublisher(broker: broker)
@@ -32,8 +37,10 @@ import TestSupport
         #expect(stored() == count, "ingest committed every alert")
         let deliveredBeforeKill = Set(pipeline.hookRequests.compactMap(SystemHarness.dedupKey)).count
 
+        if moment == .routerRestarting { router.kill() }
         try broker.crashAndRestart()
         if routerPaused { router.signal(SIGCONT) }
+        if moment == .routerRestarting { try await pipeline.start(router) }
         try await pipeline.waitForDistinctAlerts(count, timeout: 120)
         // A barrier: an alert after the 2,000 arrives after any repeat of them would have.
         publisher.publish("alerting/in/acme/plc", Data(SystemHarness.alert(count).utf8))
@@ -42,7 +49,7 @@ import TestSupport
         let ids = pipeline.hookRequests.compactMap { $0.header("webhook-id") }
         let replayed = FuzzTests.sum(await HTTPProbe.get(ingest.metricsURL).body, "alerting_messages_replayed_total") ?? 0
         let repeated = FuzzTests.sum(await HTTPProbe.get(router.metricsURL).body, "alerting_messages_repeated_total") ?? 0
-        print("broker crash (\(routerPaused ? "router paused" : "steady flow")): \(deliveredBeforeKill) of \(count) delivered before the kill; "
+        print("broker crash (\(moment.rawValue)): \(deliveredBeforeKill) of \(count) delivered before the kill; "
               + "ingest published again \(Int(replayed)), the router dropped \(Int(repeated)) as seen; \(ids.count) webhook posts")
         #expect(ids.count == count + 1 && Set(ids).count == count + 1, "each alert's webhook once: \(ids.count) posts, \(Set(ids).count) distinct")
         #expect(replayed > 0, "ingest published its window again after the broker came back")
