@@ -54,7 +54,15 @@ public final class ChildProcess: @unchecked Sendable {
         return true
     }
 
-    public func signal(_ signal: Int32) {
+    /// The exit code once the child has exited by itself; nil while it runs or when a signal ended it.
+    public var exitCode: Int32? {
+        guard !isRunning else { return nil }
+        let status = lock.withLock { exitStatus ?? 0 }
+        // WIFEXITED / WEXITSTATUS, which Swift does not import.
+        return status & 0x7f == 0 ? (status >> 8) & 0xff : nil
+    }
+
+        public func signal(_ signal: Int32) {
         if isRunning { kill(pid, signal) }
     }
 
