@@ -69,7 +69,9 @@ public final class SMTPRecorder: @unchecked Sendable {
     public static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("smtp_recorder.py")
     static let python = "/usr/bin/python3"
 
-    public init(directory: URL, security: Security = .plain, auth: (user: String, password: String)? = nil, rules: [Rule] = []) throws {
+    /// - Parameter delay: seconds the server takes over each message before accepting it.
+    public init(directory: URL, security: Security = .plain, auth: (user: String, password: String)? = nil, rules: [Rule] = [],
+                delay: Double = 0) throws {
         try Self.checkInstalled()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.directory = directory
@@ -88,6 +90,7 @@ public final class SMTPRecorder: @unchecked Sendable {
             caFile = nil
         }
         if let auth { arguments += ["--auth", "\(auth.user):\(auth.password)"] }
+        if delay > 0 { arguments += ["--delay", String(delay)] }
         let log = directory.appendingPathComponent("smtp.log")
         process = try ChildProcess(executable: Self.python, arguments: arguments, output: log.path)
         let deadline = Date().addingTimeInterval(20)

@@ -4,7 +4,7 @@
 Needs Debian's python3-aiosmtpd (`apt-get install -y python3-aiosmtpd`, listed in scripts/lib.sh).
 
   smtp_recorder.py --port P --out FILE [--starttls CERT KEY] [--implicit-tls CERT KEY] [--auth USER:PASSWORD]
-                   [--rules JSON]
+                   [--rules JSON] [--delay SECONDS]
 
 --rules is a list of {"stage": "mail"|"rcpt"|"data", "match": "substring of the recipient (or sender)",
 "code": 451, "text": "...", "times": N}: the first N commands that match get that reply instead of the normal one.
@@ -40,9 +40,10 @@ class Rules:
 
 
 class Recorder:
-    def __init__(self, out, rules):
+    def __init__(self, out, rules, delay):
         self.out = out
         self.rules = rules
+        self.delay = delay
         self.lock = threading.Lock()
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
@@ -64,6 +65,8 @@ class Recorder:
         scripted = self.rules.reply("data", ",".join(envelope.rcpt_tos))
         if scripted:
             return scripted
+        if self.delay:
+            await asyncio.sleep(self.delay)
         raw = envelope.original_content or envelope.content
         message = email.message_from_bytes(raw, policy=email.policy.default)
         parts = []
@@ -95,9 +98,10 @@ def main():
     parser.add_argument("--implicit-tls", nargs=2, metavar=("CERT", "KEY"))
     parser.add_argument("--auth")
     parser.add_argument("--rules", default="[]")
+    parser.add_argument("--delay", type=float, default=0, help="seconds before each message is accepted")
     args = parser.parse_args()
 
-    handler = Recorder(args.out, Rules(json.loads(args.rules)))
+    handler = Recorder(args.out, Rules(json.loads(args.rules)), args.delay)
     options = {"hostname": "127.0.0.1", "port": args.port}
     if args.auth:
         user, password = args.auth.split(":", 1)
