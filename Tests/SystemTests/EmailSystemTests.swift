@@ -214,4 +214,57 @@ import TestSupport
         smtp.stop()
         broker.stop()
     }
+
+    /// The gateway as a process at trace level with the SMTP password in its environment: sent, retried and refused
+    /// logins, and the password never appears in its log.
+    @Test(.timeLimit(.minutes(2)))
+    func theSMTPPasswordNeverAppearsInTheGatewaysLog() async throws {
+        let password = "smtp-password-never-logged-4c2e"
+        let directory = temporaryDirectory("email-secrets")
+        let smtp = try SMTPRecorder(directory: directory.appendingPathComponent("smtp"), auth: ("mailer", password), rules: [
+            SMTPRecorder.Rule(stage: "mail", code: 421, text: "4.3.2 try later", times: 1),
+        ])
+        let broker = try MosquittoBroker()
+        let config = try TestConfig.write(Self.config("""
+              - id: globex
+                channels:
+                  email: {smtp_url_env: WRONG_SMTP_URL}
+                users:
+                  - {id: gina, roles: [admin], email: gina@globex.example.test, channels: [email]}
+            """), in: directory)
+        let receipts = try BusRecorder(broker: broker, topics: ["alerting/receipts/+"])
+        let status = try BusRecorder(broker: broker, topics: ["alerting/status/+"])
+        let publisher = try BusPublisher(broker: broker)
+        let gateway = try PipelineService(name: "email-gateway", directory: directory, config: config, brokerURL: broker.url, logLevel: "trace",
+                                          environment: ["SMTP_URL": smtp.url(user: "mailer", password: password),
+                                                        "WRONG_SMTP_URL": smtp.url(user: "mailer", password: password + "-wrong")])
+        try gateway.start()
+        try await SystemHarness.waitForOnline("email-gateway", status)
+        for (id, tenant, address) in [("d-ok", "acme", "carol@acme.example.test"), ("d-wrong", "globex", "gina@globex.example.test")] {
+            let dispatch = DispatchRequest(dispatchId: id, kind: .notify, event: .triggered, channel: "email",
+                                           recipient: Recipient(kind: .user, address: address), title: "[CRITICAL] Press 4 stopped",
+                                           body: "Press 4 stopped", severity: .critical,
+                                           alert: Alert(id: "alert-\(id)", tenant: tenant, dedupKey: id, severity: .critical,
+                                                        summary: "Press 4 stopped", createdAt: Date()))
+            publisher.publish("alerting/dispatch/email/\(tenant)",
+                              try Envelope(id: id, source: "alerting/router", tenant: tenant, data: dispatch).encoded())
+        }
+        try await publisher.flush()
+        try await receipts.wait(timeout: 60, "both receipts") { _ in
+            let all = Self.receipts(receipts)
+            return all.contains { $0.dispatchId == "d-ok" && $0.status == .sent } && all.contains { $0.dispatchId == "d-wrong" && $0.status == .failed }
+        }
+        #expect(Self.receipts(receipts).first { $0.dispatchId == "d-ok" }?.attempt == 2)
+        gateway.terminate()
+        let log = gateway.log
+        #expect(log.contains("d-wrong"), "the log is the gateway's")
+        #expect(!log.contains(password))
+        #expect(!log.contains(Data("\u{0}mailer\u{0}\(password)".utf8).base64EncodedString()))
+        #expect(!Self.receipts(receipts).contains { ($0.error ?? "").contains(password) })
+        publisher.stop()
+        receipts.stop()
+        status.stop()
+        smtp.stop()
+        broker.stop()
+    }
 }
