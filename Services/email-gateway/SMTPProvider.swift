@@ -59,7 +59,8 @@ public struct SMTPProvider: GatewayProvider {
     }
 
     /// 2xx: sent (the Message-ID is the provider reference). 4xx and broken connections: tried again. 5xx at RCPT: the
-    /// address bounced. Other 5xx, TLS and credential failures: failed for good, with the server's reply.
+    /// address bounced (but 501 and 555, a syntax error in the address as written, fail like an address that does not
+    /// parse). Other 5xx, TLS and credential failures: failed for good, with the server's reply.
     public static func outcome(_ result: SMTPResult, messageID: String) -> AttemptOutcome {
         guard let failure = result.failure else { return .delivered(status: .sent, providerRef: messageID) }
         let reply = result.reply.isEmpty ? "" : ": \(result.reply)"
@@ -72,6 +73,7 @@ public struct SMTPProvider: GatewayProvider {
                               pauseDestination: serverWide)
             }
             switch result.stage {
+            case .recipient where code == 501 || code == 555: return .failed(error: error, failure: .rejected)
             case .recipient: return .failed(error: error, failure: .bounced)
             case .auth: return .failed(error: error, failure: .configuration)
             default: return .failed(error: error, failure: .rejected)

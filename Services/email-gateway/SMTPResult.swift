@@ -33,7 +33,7 @@ public struct SMTPResult: Sendable, Equatable {
     public var reply: String
     public var stage: Stage
 
-    init(replyCode: Int, reply: String, stage: Stage) {
+    public init(replyCode: Int, reply: String, stage: Stage) {
         failure = nil
         message = "accepted"
         self.replyCode = replyCode
@@ -41,7 +41,7 @@ public struct SMTPResult: Sendable, Equatable {
         self.stage = stage
     }
 
-    init(failure: Failure, message: String, replyCode: Int? = nil, reply: String = "", stage: Stage = .other) {
+    public init(failure: Failure, message: String, replyCode: Int? = nil, reply: String = "", stage: Stage = .other) {
         self.failure = failure
         self.message = message
         self.replyCode = replyCode
