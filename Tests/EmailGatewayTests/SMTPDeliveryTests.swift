@@ -124,3 +124,54 @@ import TestSupport
         await bed.stop()
     }
 }
+
+@Suite struct SMTPConnectionFailureTests {
+    /// No server listens yet: the attempt fails to connect and is rescheduled in the table; once the server is up, the
+    /// retry delivers it, once.
+    @Test(.timeLimit(.minutes(2)))
+    func aServerThatIsDownIsTriedAgainFromTheTable() async throws {
+        let directory = temporaryDirectory("email-down")
+        let port = MosquittoBroker.freePort()
+        let broker = try MosquittoBroker()
+        let smtpURL = "smtp://127.0.0.1:\(port)"
+        let config = try TestConfig.write("""
+            channels:
+              email: {smtp_url_env: SMTP_URL, from: "alerts@example.test", require_tls: false}
+            tenants:
+              - id: acme
+                users:
+                  - {id: bob, roles: [admin], email: bob@acme.example.test, channels: [email]}
+            """, in: directory)
+        let receipts = try BusRecorder(broker: broker, topics: ["alerting/receipts/+"])
+        let publisher = try BusPublisher(broker: broker)
+        let provider = SMTPProvider(environment: ["SMTP_URL": smtpURL], timeout: 5, retry: RetrySchedule(delays: [0.3, 0.5, 1, 1, 1, 1, 1, 1]))
+        let gateway = InProcessService(runtime: try EmailGatewayService.makeRuntime(
+            options: try InProcessService.options(config: config, dataDir: directory.appendingPathComponent("gateway"), broker: broker))) {
+            try await EmailGatewayService.run($0, provider: provider, settings: GatewaySettings(threads: 2), installSignalHandlers: false)
+        }
+        try await gateway.waitUntilConnected()
+        let dispatch = emailDispatch(dispatchId: "d-down")
+        publisher.publish("alerting/dispatch/email/acme", try Envelope(id: dispatch.dispatchId, source: "alerting/router", tenant: "acme",
+                                                                       data: dispatch).encoded())
+        try await publisher.flush()
+        // The first attempt failed and waits in the table.
+        let deadline = Date().addingTimeInterval(20)
+        while (try gateway.runtime.store.read { try GatewayRecords.schedule($0, dispatchId: "d-down") })?.attempts ?? 0 < 1 {
+            guard Date() < deadline else { Issue.record("no failed attempt recorded"); break }
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        let smtp = try SMTPRecorder(directory: directory.appendingPathComponent("smtp"), port: port)
+        try await receipts.wait(timeout: 30, "the sent receipt") { messages in
+            messages.flatMap { (try? Envelope<DeliveryReceipts>.decode($0.payload).data.receipts) ?? [] }
+                .contains { $0.dispatchId == "d-down" && $0.status == .sent }
+        }
+        let receipt = try #require(receipts.messages.flatMap { (try? Envelope<DeliveryReceipts>.decode($0.payload).data.receipts) ?? [] }.last)
+        #expect(receipt.attempt >= 2 && receipt.status == .sent)
+        #expect(smtp.mails.count == 1)
+        publisher.stop()
+        receipts.stop()
+        await gateway.stop()
+        smtp.stop()
+        broker.stop()
+    }
+}

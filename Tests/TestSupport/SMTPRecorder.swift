@@ -69,15 +69,17 @@ public final class SMTPRecorder: @unchecked Sendable {
     public static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("smtp_recorder.py")
     static let python = "/usr/bin/python3"
 
-    /// - Parameter delay: seconds the server takes over each message before accepting it.
+    /// - Parameters:
+    ///   - delay: seconds the server takes over each message before accepting it.
+    ///   - port: where to listen (default: a free port).
     public init(directory: URL, security: Security = .plain, auth: (user: String, password: String)? = nil, rules: [Rule] = [],
-                delay: Double = 0) throws {
+                delay: Double = 0, port: Int? = nil) throws {
         try Self.checkInstalled()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.directory = directory
-        port = MosquittoBroker.freePort()
+        self.port = port ?? MosquittoBroker.freePort()
         output = directory.appendingPathComponent("mail.jsonl")
-        var arguments = [Self.script.path, "--port", String(port), "--out", output.path,
+        var arguments = [Self.script.path, "--port", String(self.port), "--out", output.path,
                          "--rules", String(decoding: try JSONEncoder().encode(rules), as: UTF8.self)]
         if security != .plain {
             let certs = directory.appendingPathComponent("certs")
