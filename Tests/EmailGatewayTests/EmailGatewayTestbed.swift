@@ -40,12 +40,12 @@ struct EmailGatewayTestbed {
     /// - Parameter smtpURL: what SMTP_URL holds (default: the recorder's plain URL).
     static func start(_ name: String, security: SMTPRecorder.Security = .plain, requireTLS: Bool = false,
                       auth: (user: String, password: String)? = nil, rules: [SMTPRecorder.Rule] = [],
-                      smtpURL: ((SMTPRecorder) -> String)? = nil,
+                      smtpURL: ((SMTPRecorder) -> String)? = nil, trustTestCA: Bool = true,
                       retry: RetrySchedule = RetrySchedule(delays: [0.05, 0.1, 0.1])) async throws -> EmailGatewayTestbed {
         let directory = temporaryDirectory(name)
         let smtp = try SMTPRecorder(directory: directory.appendingPathComponent("smtp"), security: security, auth: auth, rules: rules)
         let broker = try MosquittoBroker()
-        let config = try TestConfig.write(Self.config(smtp: smtp, requireTLS: requireTLS, caFile: security != .plain), in: directory)
+        let config = try TestConfig.write(Self.config(smtp: smtp, requireTLS: requireTLS, caFile: security != .plain && trustTestCA), in: directory)
         let receipts = try BusRecorder(broker: broker, topics: ["alerting/receipts/+"])
         let publisher = try BusPublisher(broker: broker)
         let url = smtpURL?(smtp) ?? smtp.url()

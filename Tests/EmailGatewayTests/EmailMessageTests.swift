@@ -51,6 +51,10 @@ import Testing
         let withRef = MessageIDs(dispatch: emailDispatch(dispatchId: "d-ack", kind: .update, event: .acknowledged, providerRef: first.messageID),
                                  domain: "example.test")
         #expect(withRef.messageID == update.messageID && withRef.inReplyTo == first.messageID && withRef.references == [first.messageID])
+        // A reference that is no Message-ID (another gateway's) is not copied into a header.
+        let foreign = MessageIDs(dispatch: emailDispatch(dispatchId: "d-ack", kind: .update, event: .acknowledged,
+                                                         providerRef: "C0123:1700000000.000100\r\nBcc: eve@evil.test"), domain: "example.test")
+        #expect(foreign.inReplyTo == first.messageID && foreign.references == [first.messageID])
         let resolved = MessageIDs(dispatch: emailDispatch(dispatchId: "d-res", kind: .update, event: .resolved), domain: "example.test")
         #expect(resolved.messageID != update.messageID && resolved.inReplyTo == first.messageID)
         // A later notification (an escalation) is a new mail in the same thread.

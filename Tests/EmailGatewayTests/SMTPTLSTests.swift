@@ -38,7 +38,19 @@ import TestSupport
         try bed.dispatch(emailDispatch(dispatchId: "d-clear"))
         try await bed.publisher.flush()
         let failed = try await bed.waitForReceipt("d-clear", .failed)
-        #expect(failed.attempt == 1)
+        #expect(failed.attempt == 1 && failed.error?.contains("STARTTLS not supported") == true, "\(failed.error ?? "")")
+        #expect(bed.smtp.mails.isEmpty)
+        await bed.stop()
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aCertificateFromAnUntrustedCAIsRefused() async throws {
+        // The server's certificate is signed by the test's own CA, which the configuration does not name (no ca_file).
+        let bed = try await EmailGatewayTestbed.start("email-untrusted", security: .starttls, requireTLS: true, trustTestCA: false)
+        try bed.dispatch(emailDispatch(dispatchId: "d-untrusted"))
+        try await bed.publisher.flush()
+        let failed = try await bed.waitForReceipt("d-untrusted", .failed)
+        #expect(failed.attempt == 1 && failed.error?.lowercased().contains("certificate") == true, "\(failed.error ?? "")")
         #expect(bed.smtp.mails.isEmpty)
         await bed.stop()
     }
