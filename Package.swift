@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "webhook-gateway", targets: ["WebhookGatewayMain"]),
         .executable(name: "slack-gateway", targets: ["SlackGatewayMain"]),
         .executable(name: "sms-whatsapp-gateway", targets: ["SMSWhatsAppGatewayMain"]),
+        .executable(name: "email-gateway", targets: ["EmailGatewayMain"]),
         .executable(name: "escalator", targets: ["EscalatorMain"]),
         .executable(name: "integration-health-notifier", targets: ["IntegrationHealthNotifierMain"]),
         .executable(name: "bench", targets: ["Bench"]),
@@ -121,6 +122,13 @@ let package = Package(
         .executableTarget(name: "SMSWhatsAppGatewayMain", dependencies: ["SMSWhatsAppGateway", "GatewayKit", "ServiceKit", "Config", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Services/sms-whatsapp-gateway/Main"),
 
+        .target(name: "EmailGateway", dependencies: ["GatewayKit", "ServiceKit", "Contracts", "Config", "CCurl",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Services/email-gateway", exclude: ["Main"]),
+        .executableTarget(name: "EmailGatewayMain", dependencies: ["EmailGateway", "GatewayKit", "ServiceKit", "Config", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Services/email-gateway/Main"),
+
         .target(name: "Escalator", dependencies: ["ServiceKit", "Contracts", "Config", "Store", "MQTT",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
@@ -153,7 +161,7 @@ let package = Package(
         // Tests.
         .target(name: "TestSupport", dependencies: ["Harness", "MQTT", "ServiceKit", "Config", "HTTPClient",
             .product(name: "Hummingbird", package: "hummingbird"),
-        ], path: "Tests/TestSupport"),
+        ], path: "Tests/TestSupport", exclude: ["smtp_recorder.py"]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "Harness"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -166,11 +174,12 @@ let package = Package(
         .testTarget(name: "SlackGatewayTests", dependencies: ["SlackGateway", "GatewayKit", "TestSupport",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        .testTarget(name: "EmailGatewayTests", dependencies: ["EmailGateway", "GatewayKit", "TestSupport"]),
         .testTarget(name: "GatewayKitTests", dependencies: ["GatewayKit", "TestSupport"]),
         .testTarget(name: "DirectoryTests", dependencies: ["Directory"]),
         .testTarget(name: "EscalatorTests", dependencies: ["Escalator", "TestSupport"]),
         .testTarget(name: "IntegrationHealthTests", dependencies: ["IntegrationHealth", "Router", "TestSupport"]),
-        .testTarget(name: "SystemTests", dependencies: ["Ingest", "Router", "WebhookGateway", "SlackGateway", "SMSWhatsAppGateway", "GatewayKit", "Escalator",
-                                                        "IntegrationHealth", "TestSupport"]),
+        .testTarget(name: "SystemTests", dependencies: ["Ingest", "Router", "WebhookGateway", "SlackGateway", "SMSWhatsAppGateway", "EmailGateway", "GatewayKit",
+                                                        "Escalator", "IntegrationHealth", "TestSupport"]),
     ]
 )

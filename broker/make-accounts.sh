@@ -39,7 +39,7 @@ with open(config_path, encoding="utf-8") as f:
 
 root = ((config.get("broker") or {}).get("topic_root") or "alerting").strip("/")
 services = ["ingest", "router", "escalator", "slack-gateway", "webhook-gateway",
-            "sms-whatsapp-gateway", "integration-health-notifier"]
+            "sms-whatsapp-gateway", "email-gateway", "integration-health-notifier"]
 
 # Same rule as Topics.isValidSegment, plus no dots in tenant ids: `.` joins tenant and user in people accounts.
 def valid_segment(text):

@@ -47,7 +47,7 @@ if [[ -f "$accounts" ]]; then
     done < "$accounts"
 else
     echo "make-passwords: no $accounts, writing the service accounts only (run make-accounts.sh for the operator, devices and people)" >&2
-    for name in ingest router escalator slack-gateway webhook-gateway sms-whatsapp-gateway integration-health-notifier; do
+    for name in ingest router escalator slack-gateway webhook-gateway sms-whatsapp-gateway email-gateway integration-health-notifier; do
         kinds+=(service); names+=("$name")
     done
 fi

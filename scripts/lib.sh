@@ -2,9 +2,10 @@
 # shellcheck shell=bash
 
 # The C libraries the package links, the broker the tests start, and its clients;
-# python3-yaml for broker/make-accounts.sh, which the broker ACL test runs; openssl for the certificates the TLS tests make.
+# python3-yaml for broker/make-accounts.sh, which the broker ACL test runs; openssl for the certificates the TLS tests make;
+# python3-aiosmtpd for the SMTP server the e-mail tests start (Tests/TestSupport/smtp_recorder.py).
 # shellcheck disable=SC2034 # used by the scripts that source this file
-ALERTING_APT_PACKAGES=(mosquitto mosquitto-clients libmosquitto-dev libsqlite3-dev libcurl4-openssl-dev python3-yaml openssl)
+ALERTING_APT_PACKAGES=(mosquitto mosquitto-clients libmosquitto-dev libsqlite3-dev libcurl4-openssl-dev python3-yaml openssl python3-aiosmtpd)
 
 log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 

@@ -14,6 +14,13 @@ static inline CURLcode curl_easy_setopt_write_callback(CURL *h, size_t (*cb)(cha
 static inline CURLcode curl_easy_setopt_header_callback(CURL *h, size_t (*cb)(char *, size_t, size_t, void *)) {
     return curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, cb);
 }
+// SMTP: the message is read through a callback, and the server's replies are seen through the debug callback.
+static inline CURLcode curl_easy_setopt_read_callback(CURL *h, size_t (*cb)(char *, size_t, size_t, void *)) {
+    return curl_easy_setopt(h, CURLOPT_READFUNCTION, cb);
+}
+static inline CURLcode curl_easy_setopt_debug_callback(CURL *h, int (*cb)(CURL *, curl_infotype, char *, size_t, void *)) {
+    return curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, cb);
+}
 static inline CURLcode curl_easy_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode curl_easy_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
 // CURL_GLOBAL_ALL is a macro expression Swift does not import.

@@ -37,6 +37,9 @@ extension AlertingConfig {
         var result = channels.email ?? EmailConfig()
         result.smtpURLEnv = own?.smtpURLEnv ?? result.smtpURLEnv
         result.from = own?.from ?? result.from
+        result.requireTLS = own?.requireTLS ?? result.requireTLS
+        result.caFile = own?.caFile ?? result.caFile
+        result.pacing = own?.pacing ?? result.pacing
         return result
     }
 

@@ -85,6 +85,10 @@ struct ConfigValidator {
             if value.perSecond < 0 { fail("channels.webhook.pacing.\(key).per_second", "must not be negative") }
             if value.burst < 1 { fail("channels.webhook.pacing.\(key).burst", "must be at least 1") }
         }
+        if let pacing = channels.email?.pacing {
+            if pacing.perSecond < 0 { fail("channels.email.pacing.per_second", "must not be negative") }
+            if pacing.burst < 1 { fail("channels.email.pacing.burst", "must be at least 1") }
+        }
     }
 
     mutating func checkHTTPURL(_ text: String, at path: String) {

@@ -7,8 +7,13 @@ public enum AttemptOutcome: Sendable, Equatable {
     /// Not now: tried again by the retry schedule, or after `retryAfter` seconds when the receiver said so
     /// (`pauseDestination`: the receiver throttles or is unreachable, so its other deliveries wait too).
     case retry(retryAfter: Double? = nil, httpStatus: Int? = nil, error: String, failure: FailureKind, pauseDestination: Bool = false)
-    /// Never: a `failed` receipt and a dead letter at once.
+    /// Never: a `failed` receipt (`bounced` when `failure` is `.bounced`) and a dead letter at once.
     case failed(httpStatus: Int? = nil, error: String, failure: FailureKind)
+
+    /// The receipt's status of a `.failed` outcome.
+    public static func finalStatus(of failure: FailureKind) -> DeliveryReceipt.Status {
+        failure == .bounced ? .bounced : .failed
+    }
 
     public var failure: FailureKind? {
         switch self {
@@ -34,5 +39,7 @@ public enum FailureKind: String, Sendable, CaseIterable {
     case configuration
     /// The message could not be rendered.
     case render
+    /// The receiving server says the address does not exist (an SMTP 5xx at RCPT): the receipt says `bounced`.
+    case bounced
     case other
 }

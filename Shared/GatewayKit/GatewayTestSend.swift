@@ -24,8 +24,8 @@ public enum GatewayTestSend {
             receipt.status = .failed
             receipt.httpStatus = httpStatus
             receipt.error = "\(error) (a dispatch would be retried)"
-        case .failed(let httpStatus, let error, _):
-            receipt.status = .failed
+        case .failed(let httpStatus, let error, let failure):
+            receipt.status = AttemptOutcome.finalStatus(of: failure)
             receipt.httpStatus = httpStatus
             receipt.error = error
         }

@@ -108,8 +108,9 @@ public final class GatewayWorkers<Provider: GatewayProvider>: Service, @unchecke
             switch outcome {
             case .delivered(let status, let httpStatus, let providerRef):
                 kind = .finished(status: status, attempts: attempt, httpStatus: httpStatus, error: nil, providerRef: providerRef)
-            case .failed(let httpStatus, let error, _):
-                kind = .finished(status: .failed, attempts: attempt, httpStatus: httpStatus, error: error, providerRef: nil)
+            case .failed(let httpStatus, let error, let failure):
+                kind = .finished(status: AttemptOutcome.finalStatus(of: failure), attempts: attempt, httpStatus: httpStatus, error: error,
+                                 providerRef: nil)
             case .retry(let after, let httpStatus, let error, _, let pauseDestination):
                 let schedule = provider.retrySchedule(config: config)
                 pause = pauseDestination
@@ -122,7 +123,7 @@ public final class GatewayWorkers<Provider: GatewayProvider>: Service, @unchecke
                                      error: "\(error) (gave up after \(attempt) attempts)", providerRef: nil)
                 }
             }
-            if case .finished(.failed, _, _, let error, _) = kind {
+            if case .finished(let status, _, _, let error, _) = kind, status == .failed || status == .bounced {
                 runtime.logger.warning("\(job.dispatch.channel) delivery \(job.dispatchId) to \(destination.label) of tenant \(job.tenant) failed after \(attempt) attempts: \(error ?? "")")
             }
             let deferred = queues.attemptEnded(destination, duration: seconds, succeeded: outcome.failure == nil, pause: pause,
