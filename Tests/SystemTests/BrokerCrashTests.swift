@@ -37,8 +37,9 @@ import TestSupport
         #expect(stored() == count, "ingest committed every alert")
         let deliveredBeforeKill = Set(pipeline.hookRequests.compactMap(SystemHarness.dedupKey)).count
 
-        if moment == .routerRestarting { router.kill() }
-        try broker.crashAndRestart()
+        // Killing and starting processes blocks: on threads of their own, not the concurrency pool's few.
+        if moment == .routerRestarting { try await onOwnThread { router.kill() } }
+        try await onOwnThread { try broker.crashAndRestart() }
         if routerPaused { router.signal(SIGCONT) }
         if moment == .routerRestarting { try await pipeline.start(router) }
         try await pipeline.waitForDistinctAlerts(count, timeout: 120)

@@ -184,7 +184,11 @@ import TestSupport
         let receipts = try BusRecorder(broker: broker, topics: ["alerting/receipts/acme"])
         let executable = try ServiceProcess.locate("email-gateway")
 
-        func testSend(to address: String) throws -> (code: Int32?, output: String) {
+        // The wait is on a thread of its own: blocking the concurrency pool's few threads would stall the other tests.
+        func testSend(to address: String) async throws -> (code: Int32?, output: String) {
+            try await onOwnThread { try runTestSend(to: address) }
+        }
+        @Sendable func runTestSend(to address: String) throws -> (code: Int32?, output: String) {
             let log = directory.appendingPathComponent("test-send-\(address).log")
             let child = try ChildProcess(executable: "/usr/bin/env", arguments: [
                 "SMTP_URL=\(smtp.url())", executable.path, "test-send", "--config", config.path, "--broker", broker.url,
@@ -197,14 +201,14 @@ import TestSupport
             return (child.exitCode, output.split(separator: "\n").last.map(String.init) ?? "")
         }
 
-        let sent = try testSend(to: "ops@acme.example.test")
+        let sent = try await testSend(to: "ops@acme.example.test")
         #expect(sent.code == 0, "\(sent.output)")
         #expect(sent.output.hasPrefix("sent\t<alert.test-"))
         let mail = try #require(smtp.mails.first)
         #expect(mail.rcptTos == ["ops@acme.example.test"] && mail.header("Subject") == "[INFO] Test message from the alerting e-mail gateway")
         #expect(mail.part("text/plain")?.contains("email-gateway test-send") == true)
 
-        let refused = try testSend(to: "nobody@acme.example.test")
+        let refused = try await testSend(to: "nobody@acme.example.test")
         #expect(refused.code == 1 && refused.output.hasPrefix("bounced\t"), "\(refused.output)")
         try await receipts.wait(timeout: 20, "both test-send receipts") { _ in Self.receipts(receipts).count == 2 }
         let published = Self.receipts(receipts)

@@ -10,8 +10,13 @@ import TestSupport
 import WebhookGateway
 
 @Suite(.serialized) struct WebhookGatewayProcessTests {
-    /// Runs `webhook-gateway test-send` to the end and returns its exit code and output.
-    private func testSend(config: URL, broker: MosquittoBroker, directory: URL) throws -> (code: Int32?, output: String) {
+    /// Runs `webhook-gateway test-send` to the end and returns its exit code and output. The wait is on a thread of its
+    /// own: blocking the few threads of the concurrency pool would stall the test's HTTP receiver the command posts to.
+    private func testSend(config: URL, broker: MosquittoBroker, directory: URL) async throws -> (code: Int32?, output: String) {
+        try await onOwnThread { try Self.runTestSend(config: config, broker: broker, directory: directory) }
+    }
+
+    private static func runTestSend(config: URL, broker: MosquittoBroker, directory: URL) throws -> (code: Int32?, output: String) {
         let log = directory.appendingPathComponent("test-send-\(UUID().uuidString.prefix(6)).log")
         let child = try ChildProcess(
             executable: "/usr/bin/env",
@@ -36,7 +41,7 @@ import WebhookGateway
             recorder.messages(on: "alerting/receipts/acme").flatMap { (try? Envelope<DeliveryReceipts>.decode($0.payload).data.receipts) ?? [] }
         }
 
-        let sent = try testSend(config: config, broker: broker, directory: directory)
+        let sent = try await testSend(config: config, broker: broker, directory: directory)
         #expect(sent.code == 0, "\(sent.output)")
         #expect(sent.output.contains("sent\tHTTP 200\t-\t"), "the outcome on standard output: \(sent.output)")
         let request = try #require(receiver.requests.first { $0.path == "/hook" })
@@ -49,7 +54,7 @@ import WebhookGateway
         #expect(receipts().first?.dispatchId == request.header("webhook-id"))
 
         failing.set()
-        let failed = try testSend(config: config, broker: broker, directory: directory)
+        let failed = try await testSend(config: config, broker: broker, directory: directory)
         #expect(failed.code == 1, "a failed test send exits 1: \(failed.output)")
         try await recorder.wait(timeout: 10, "the failed receipt") { _ in receipts().count >= 2 }
         let last = try #require(receipts().last)
@@ -85,7 +90,7 @@ import WebhookGateway
         let deadline = Date().addingTimeInterval(60)
         while scheduled() < count, Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }
         #expect(scheduled() == count, "all \(count) deliveries failed once and wait for a retry")
-        gateway.kill()
+        try await onOwnThread { gateway.kill() }
         // An attempt the gateway sent just before it died may reach the receiver after: it must still be refused, or the
         // gateway (which never learnt of its success) would rightly send it again.
         try await Task.sleep(nanoseconds: 500_000_000)
