@@ -43,7 +43,7 @@ struct EmailGatewayTestbed {
                       smtpURL: ((SMTPRecorder) -> String)? = nil, trustTestCA: Bool = true,
                       retry: RetrySchedule = RetrySchedule(delays: [0.05, 0.1, 0.1])) async throws -> EmailGatewayTestbed {
         let directory = temporaryDirectory(name)
-        let smtp = try SMTPRecorder(directory: directory.appendingPathComponent("smtp"), security: security, auth: auth, rules: rules)
+        let smtp = try await offThePool { try SMTPRecorder(directory: directory.appendingPathComponent("smtp"), security: security, auth: auth, rules: rules) }
         let broker = try MosquittoBroker()
         let config = try TestConfig.write(Self.config(smtp: smtp, requireTLS: requireTLS, caFile: security != .plain && trustTestCA), in: directory)
         let receipts = try BusRecorder(broker: broker, topics: ["alerting/receipts/+"])

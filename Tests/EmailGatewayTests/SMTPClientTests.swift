@@ -8,9 +8,9 @@ import TestSupport
 @Suite struct SMTPClientTests {
     @Test(.timeLimit(.minutes(1)))
     func consecutiveMailsReuseTheConnection() async throws {
-        let smtp = try SMTPRecorder(directory: temporaryDirectory("smtp-client-reuse"), rules: [
+        let smtp = try await offThePool { try SMTPRecorder(directory: temporaryDirectory("smtp-client-reuse"), rules: [
             SMTPRecorder.Rule(stage: "rcpt", match: "nobody@", code: 550, text: "5.1.1 User unknown"),
-        ])
+        ]) }
         let server = try #require(SMTPServer(url: smtp.url()))
         let client = SMTPClient()
         for index in 0..<3 {

@@ -160,7 +160,7 @@ import TestSupport
             guard Date() < deadline else { Issue.record("no failed attempt recorded"); break }
             try await Task.sleep(nanoseconds: 20_000_000)
         }
-        let smtp = try SMTPRecorder(directory: directory.appendingPathComponent("smtp"), port: port)
+        let smtp = try await offThePool { try SMTPRecorder(directory: directory.appendingPathComponent("smtp"), port: port) }
         try await receipts.wait(timeout: 30, "the sent receipt") { messages in
             messages.flatMap { (try? Envelope<DeliveryReceipts>.decode($0.payload).data.receipts) ?? [] }
                 .contains { $0.dispatchId == "d-down" && $0.status == .sent }

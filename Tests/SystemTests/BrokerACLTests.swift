@@ -55,7 +55,7 @@ import TestSupport
 
     @Test(.timeLimit(.minutes(2)))
     func eachAccountPublishesOnlyWhereTheACLAllows() async throws {
-        let broker = try ProductionBroker()
+        let broker = try await offThePool { try ProductionBroker() }
         // ops reads no dispatches: the router's are watched by the gateway accounts, which read their own channel.
         let ops = try AccountClient(broker, account: "ops", subscriptions: ["alerting/#", "integrations/#"])
         let webhookReader = try AccountClient(broker, account: "webhook-gateway", subscriptions: ["alerting/dispatch/#"])
@@ -93,7 +93,7 @@ import TestSupport
 
     @Test(.timeLimit(.minutes(2)))
     func eachAccountReadsOnlyItsOwnTopics() async throws {
-        let broker = try ProductionBroker()
+        let broker = try await offThePool { try ProductionBroker() }
         // Every reader asks for more than it may have; the broker must hand it only what the ACL grants.
         let greedy = ["alerting/#", "alerting/alerts/#", "alerting/alerts/globex/#", "alerting/alerts/acme/#",
                       "alerting/inbox/#", "alerting/inbox/acme/alice", "alerting/dispatch/#", "alerting/dispatch/webhook/+",
@@ -147,7 +147,7 @@ import TestSupport
     /// the subscription, so the gateway gets every dispatch while the operator, a device and a person try.
     @Test(.timeLimit(.minutes(2)))
     func noClientAccountCanJoinAGatewaysSharedSubscription() async throws {
-        let broker = try ProductionBroker()
+        let broker = try await offThePool { try ProductionBroker() }
         let group = ["$share/webhook-gateway/alerting/dispatch/webhook/+", "$share/webhook-gateway/alerting/dispatch/#"]
         // Asked from a shell first: the client id on this listener is the account name, so this would take the place
         // of the ops intruder below.
@@ -182,7 +182,7 @@ import TestSupport
 
     @Test(.timeLimit(.minutes(1)))
     func aWrongPasswordOrNoAccountCannotConnect() async throws {
-        let broker = try ProductionBroker()
+        let broker = try await offThePool { try ProductionBroker() }
         let wrong = try AccountClient(broker, account: "acme", password: "not-the-password")
         let unknown = try AccountClient(broker, account: "mallory", password: "whatever")
         let right = try AccountClient(broker, account: "acme")

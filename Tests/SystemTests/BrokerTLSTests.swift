@@ -52,7 +52,7 @@ final class ConnectFailures: @unchecked Sendable {
 
     @Test(.timeLimit(.minutes(2)))
     func aClientWithTheBrokersCAConnectsOverTLSAndPublishes() async throws {
-        let broker = try ProductionBroker()
+        let broker = try await offThePool { try ProductionBroker() }
         let ingest = try AccountClient(broker, account: "ingest", subscriptions: ["alerting/in/#"])
         try await ingest.client.waitUntilConnected(timeout: 10)
         let device = try client(broker, tls: MQTTTLS(caFile: broker.certificates.appendingPathComponent("ca.crt").path))
@@ -70,7 +70,7 @@ final class ConnectFailures: @unchecked Sendable {
 
     @Test(.timeLimit(.minutes(2)))
     func aWrongCAOrAHostTheCertificateDoesNotNameIsRefused() async throws {
-        let broker = try ProductionBroker()
+        let broker = try await offThePool { try ProductionBroker() }
         // Another CA, with a server certificate of its own that the broker does not use.
         let otherCA = broker.directory.appendingPathComponent("other-ca")
         try ProductionBroker.run(["/bin/bash", ProductionBroker.root.appendingPathComponent("broker/make-certs.sh").path, "127.0.0.1", otherCA.path],

@@ -8,7 +8,7 @@ import TestSupport
 @Suite(.serialized) struct ClientIDOwnershipTests {
     @Test(.timeLimit(.minutes(2)))
     func aDeviceOrPersonPresentingAServicesClientIDIsRefusedOrRenamedAndTheServiceStaysConnected() async throws {
-        let broker = try ProductionBroker()
+        let broker = try await offThePool { try ProductionBroker() }
         let serviceID = "alerting-ingest-0-of-1"
         // Ingest as in production: a persistent session with its fixed client id, on the services listener.
         let ingest = try AccountClient(broker, account: "ingest", subscriptions: ["alerting/in/#"], clientID: serviceID, cleanSession: false)
@@ -62,7 +62,7 @@ import TestSupport
 
     @Test(.timeLimit(.minutes(1)))
     func servicesCannotLogInWhereClientIDsAreTiedToAccountsNorOthersOnTheServicesListener() async throws {
-        let broker = try ProductionBroker()
+        let broker = try await offThePool { try ProductionBroker() }
         let ingestOnClients = try broker.mosquittoPub(account: "ingest", port: broker.clientsPort, clientID: "x", topic: "alerting/events/acme/a")
         #expect(ingestOnClients.status != 0 && ingestOnClients.output.lowercased().contains("not authori"), "\(ingestOnClients.output)")
         let opsOnServices = try broker.mosquittoPub(account: "ops", port: broker.port, clientID: "alerting-router-0-of-1", topic: "alerting/status/x")

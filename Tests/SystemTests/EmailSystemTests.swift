@@ -39,9 +39,9 @@ import TestSupport
     @Test(.timeLimit(.minutes(3)))
     func aBounceFailsOverToTheNextChannelAndAnAcknowledgementThreads() async throws {
         let directory = temporaryDirectory("email-system")
-        let smtp = try SMTPRecorder(directory: directory.appendingPathComponent("smtp"), rules: [
+        let smtp = try await offThePool { try SMTPRecorder(directory: directory.appendingPathComponent("smtp"), rules: [
             SMTPRecorder.Rule(stage: "rcpt", match: "bob@", code: 550, text: "5.1.1 <bob@acme.example.test>: User unknown", times: 100),
-        ])
+        ]) }
         let broker = try MosquittoBroker()
         let config = try TestConfig.write(Self.config(), in: directory)
         let environment = Self.secrets.merging(["SMTP_URL": smtp.url()]) { $1 }
@@ -118,7 +118,7 @@ import TestSupport
     @Test(.timeLimit(.minutes(3)))
     func killedMidBatchTheGatewayLosesNothing() async throws {
         let directory = temporaryDirectory("email-kill")
-        let smtp = try SMTPRecorder(directory: directory.appendingPathComponent("smtp"), delay: 0.05)
+        let smtp = try await offThePool { try SMTPRecorder(directory: directory.appendingPathComponent("smtp"), delay: 0.05) }
         let broker = try MosquittoBroker()
         let config = try TestConfig.write(Self.config(), in: directory)
         let receipts = try BusRecorder(broker: broker, topics: ["alerting/receipts/acme"])
@@ -176,9 +176,9 @@ import TestSupport
     @Test(.timeLimit(.minutes(2)))
     func testSendFromTheExecutable() async throws {
         let directory = temporaryDirectory("email-test-send")
-        let smtp = try SMTPRecorder(directory: directory.appendingPathComponent("smtp"), rules: [
+        let smtp = try await offThePool { try SMTPRecorder(directory: directory.appendingPathComponent("smtp"), rules: [
             SMTPRecorder.Rule(stage: "rcpt", match: "nobody@", code: 550, text: "5.1.1 User unknown", times: 5),
-        ])
+        ]) }
         let broker = try MosquittoBroker()
         let config = try TestConfig.write(Self.config(), in: directory)
         let receipts = try BusRecorder(broker: broker, topics: ["alerting/receipts/acme"])
@@ -225,9 +225,9 @@ import TestSupport
     func theSMTPPasswordNeverAppearsInTheGatewaysLog() async throws {
         let password = "smtp-password-never-logged-4c2e"
         let directory = temporaryDirectory("email-secrets")
-        let smtp = try SMTPRecorder(directory: directory.appendingPathComponent("smtp"), auth: ("mailer", password), rules: [
+        let smtp = try await offThePool { try SMTPRecorder(directory: directory.appendingPathComponent("smtp"), auth: ("mailer", password), rules: [
             SMTPRecorder.Rule(stage: "mail", code: 421, text: "4.3.2 try later", times: 1),
-        ])
+        ]) }
         let broker = try MosquittoBroker()
         let config = try TestConfig.write(Self.config("""
               - id: globex
