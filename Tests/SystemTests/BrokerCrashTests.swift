@@ -1,6 +1,7 @@
 // A broker crash loses nothing a service committed: the broker persists by snapshot (autosave_interval 10, as in
 // broker/), so a kill -9 forgets what it acknowledged since the last one; every service keeps what it published for
 // the replay window and publishes it again when its connection comes back.
+import Contracts
 import Foundation
 import GRDB
 import Testing
@@ -57,5 +58,47 @@ import TestSupport
         await pipeline.stop()
         publisher.stop()
         for (service, report) in try pipeline.integrityReports() { #expect(report == ["ok"], "\(service): \(report)") }
+    }
+
+    /// The escalator's timers across a broker crash: the first step fires, the broker is killed and restarted before
+    /// the second is due, and each step still reaches its consumer exactly once (repeats carry the same id).
+    @Test(.timeLimit(.minutes(2)))
+    func escalationStepsFireOnceAcrossABrokerKill() async throws {
+        let directory = temporaryDirectory("broker-crash-escalator")
+        let broker = try MosquittoBroker(extraConfig: ["autosave_interval 10", "autosave_on_changes false"], name: "crash-broker")
+        let config = try TestConfig.write(fastPolicy(second: "4s", third: "30s"), in: directory)
+        let status = try BusRecorder(broker: broker, topics: ["alerting/status/#"])
+        let recorder = try BusRecorder(broker: broker, topics: ["alerting/escalations/#"])
+        let publisher = try BusPublisher(broker: broker)
+        let escalator = try ServiceProcess(name: "escalator", arguments: [
+            "--config", config.path, "--data-dir", directory.appendingPathComponent("escalator").path, "--broker", broker.url,
+            "--http", "127.0.0.1:0", "--log-level", "notice", "--client-id", "escalator-under-test",
+        ], logFile: directory.appendingPathComponent("escalator.log"))
+        try escalator.start()
+        try await status.wait(timeout: 20, "escalator online") { messages in
+            messages.contains { $0.topic == "alerting/status/escalator" && String(decoding: $0.payload, as: UTF8.self) == "online" }
+        }
+        func steps() -> [Envelope<EscalationStepTaken>] {
+            recorder.messages(on: "alerting/escalations/acme/k1").compactMap { try? Envelope<EscalationStepTaken>.decode($0.payload) }
+        }
+        let created = Date()
+        var alert = Alert(id: "k1", tenant: "acme", dedupKey: "k1", severity: .critical, summary: "Press stopped", service: "press", createdAt: created)
+        alert.level = 0
+        publisher.publish("alerting/events/acme/k1", try Envelope(source: "alerting/ingest", tenant: "acme",
+                                                                  data: AlertEvent(kind: .triggered, alert: alert)).encoded())
+        try await recorder.wait(timeout: 10, "the first step") { _ in steps().count >= 1 }
+        // Between the steps (1 s and 4 s), before the broker's first snapshot: it comes back without any session.
+        try await onOwnThread { try broker.crashAndRestart() }
+        #expect(Date() < created.addingTimeInterval(4), "the broker was back before the second step was due")
+        try await recorder.wait(timeout: 20, "the second step") { _ in Set(steps().map(\.id)).count >= 2 }
+        // A doubled step would follow right after.
+        try await Task.sleep(nanoseconds: 1_500_000_000)
+        var seen = Set<String>()
+        let distinct = steps().filter { seen.insert($0.id).inserted }
+        #expect(distinct.map(\.data.cause.step) == [1, 2], "each step exactly once; the third (30 s) is still pending")
+        try await onOwnThread { escalator.terminate() }
+        for client in [status, recorder] { client.stop() }
+        publisher.stop()
+        broker.stop()
     }
 }

@@ -120,7 +120,7 @@ extension EscalationSystemTests {
 }
 
 /// Service `press` with policy `fast`: bob after 1 s, then the admins after `second` and again after `third`.
-private func fastPolicy(second: String, third: String) -> String {
+func fastPolicy(second: String, third: String) -> String {
     """
     broker:
       url: mqtt://127.0.0.1:1883
