@@ -12,26 +12,10 @@ import TestSupport
         let directory = temporaryDirectory("escalation-kill")
         let broker = try MosquittoBroker()
         let config = try TestConfig.write(fastPolicy(second: "4s", third: "30s"), in: directory)
-        let status = try BusRecorder(broker: broker, topics: ["alerting/status/#"])
-        let recorder = try BusRecorder(broker: broker, topics: ["alerting/escalations/#"])
-        let publisher = try BusPublisher(broker: broker)
-        let escalator = try ServiceProcess(name: "escalator", arguments: [
-            "--config", config.path, "--data-dir", directory.appendingPathComponent("escalator").path, "--broker", broker.url,
-            "--http", "127.0.0.1:0", "--log-level", "warning", "--client-id", "escalator-under-test",
-        ], logFile: directory.appendingPathComponent("escalator.log"))
-        try escalator.start()
-        try await status.wait(timeout: 20, "escalator online") { messages in
-            messages.contains { $0.topic == "alerting/status/escalator" && String(decoding: $0.payload, as: UTF8.self) == "online" }
-        }
-        func steps() -> [Envelope<EscalationStepTaken>] {
-            recorder.messages(on: "alerting/escalations/acme/k1").compactMap { try? Envelope<EscalationStepTaken>.decode($0.payload) }
-        }
-
-        let created = Date()
-        var alert = Alert(id: "k1", tenant: "acme", dedupKey: "k1", severity: .critical, summary: "Press stopped", service: "press", createdAt: created)
-        alert.level = 0
-        publisher.publish("alerting/events/acme/k1", try Envelope(source: "alerting/ingest", tenant: "acme",
-                                                                  data: AlertEvent(kind: .triggered, alert: alert)).encoded())
+        let process = try await EscalatorProcess(broker: broker, config: config, directory: directory)
+        let (escalator, recorder) = (process.escalator, process.recorder)
+        func steps() -> [Envelope<EscalationStepTaken>] { process.steps() }
+        let created = try process.trigger()
         try await recorder.wait(timeout: 10, "the first step") { _ in steps().count >= 1 }
         // Between the steps (1 s and 4 s): kill -9, stay down past the second step's time, start again.
         escalator.kill()
@@ -39,11 +23,7 @@ import TestSupport
         #expect(down < created.addingTimeInterval(4), "killed before the second step was due")
         try await Task.sleep(nanoseconds: UInt64(max(0, created.addingTimeInterval(5).timeIntervalSinceNow) * 1_000_000_000))
         #expect(steps().count == 1, "nothing fires while the escalator is down")
-        let seen = status.messages.count
-        try escalator.start()
-        try await status.wait(timeout: 20, "escalator online again") { messages in
-            messages.dropFirst(seen).contains { $0.topic == "alerting/status/escalator" && String(decoding: $0.payload, as: UTF8.self) == "online" }
-        }
+        try await process.start()
         try await recorder.wait(timeout: 10, "the overdue step") { _ in steps().count >= 2 }
         // A doubled step would follow right after.
         try await Task.sleep(nanoseconds: 1_500_000_000)
@@ -58,11 +38,8 @@ import TestSupport
         #expect(received.allSatisfy { copy in all.contains { $0.id == copy.id && $0.data == copy.data } }, "repeats are byte-for-byte re-sends")
         #expect(abs((all.last?.data.dueAt ?? .distantPast).timeIntervalSince(created.addingTimeInterval(4))) < 0.002, "the overdue step says when it was due")
         #expect(abs((all.last?.data.nextDueAt ?? .distantPast).timeIntervalSince(created.addingTimeInterval(30))) < 0.002, "the future step kept its time")
-        escalator.terminate()
+        process.stop()
         #expect(!escalator.log.contains("error"), "escalator log:\n\(escalator.log.suffix(2000))")
-        status.stop()
-        recorder.stop()
-        publisher.stop()
         broker.stop()
     }
 }
