@@ -173,7 +173,7 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
                 DispatchQueue.global().asyncAfter(deadline: .now() + 1) { [weak self] in self?.refill() }
                 return
             }
-            let (handedAny, again) = state.withLock { state -> (Bool, Bool) in
+            let (handedAny, again, inMemory) = state.withLock { state -> (Bool, Bool, Int) in
                 let fresh = items.filter {
                     !state.inMemory.contains(id($0)) && !state.finishedWhileReading.contains(id($0)) && !state.finishedNotRemoved.contains(id($0))
                 }
@@ -187,9 +187,12 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
                 if !fresh.isEmpty { handOn(fresh) }
                 state.reading = false
                 state.finishedWhileReading = []
-                return (!fresh.isEmpty, state.readAgain)
+                return (!fresh.isEmpty, state.readAgain, state.inMemory.count)
             }
-            if !handedAny && items.count >= room && !again { return }
+            // A full read that found nothing to hand on (items in memory, or finished and not removed yet) stops here
+            // only while items are in memory: their `finished` reads on. With none, nothing else would, and the rows
+            // beyond would wait in the table until the next offer; so it reads on from where this read ended.
+            if !handedAny && items.count >= room && !again && inMemory > 0 { return }
         }
     }
 }

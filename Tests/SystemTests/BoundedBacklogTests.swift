@@ -160,3 +160,21 @@ import Testing
     backlog.offer([5])
     #expect(handed.withLock { $0 } == [3, 4, 1, 2, 5])
 }
+
+@Test func aFullReadOfFinishedRowsReadsOnWhenNothingIsInMemory() {
+    // Rows 1 and 2 are finished but their deletion has not committed; 3 to 5 wait. A refill whose whole read is the
+    // two finished rows must read on: nothing in memory is left to call `finished` and read again.
+    let table = Mutex<[Int64]>([1, 2, 3, 4, 5])
+    let handed = Mutex<[Int64]>([])
+    let backlog = BoundedBacklog<Int64>(
+        limit: 2,
+        read: { from, limit in table.withLock { Array($0.filter { $0 >= from }.prefix(limit)) } },
+        id: { $0 }, handOn: { items in handed.withLock { $0 += items } }, tracksRemoval: true)
+    backlog.offer([1, 2])
+    backlog.finished([1, 2])
+    #expect(handed.withLock { $0 } == [1, 2] && backlog.inMemory == 0)
+    backlog.startFromTable()
+    #expect(handed.withLock { $0 } == [1, 2, 3, 4], "rows 3 and 4 handed on, not left behind the finished ones")
+    backlog.finished([3, 4])
+    #expect(handed.withLock { $0 } == [1, 2, 3, 4, 5])
+}
