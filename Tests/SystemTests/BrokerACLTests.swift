@@ -151,7 +151,7 @@ import TestSupport
         let group = ["$share/webhook-gateway/alerting/dispatch/webhook/+", "$share/webhook-gateway/alerting/dispatch/#"]
         // Asked from a shell first: the client id on this listener is the account name, so this would take the place
         // of the ops intruder below.
-        let sub = try await onOwnThread { try broker.mosquittoSub(account: "ops", port: broker.clientsPort, topic: group[0]) }
+        let sub = try await offThePool { try broker.mosquittoSub(account: "ops", port: broker.clientsPort, topic: group[0]) }
         #expect(sub.output.contains("All subscription requests were denied"), "ops subscribing to the gateway's group: \(sub.output)")
         let gateway = try AccountClient(broker, account: "webhook-gateway", subscriptions: [group[0]])
         // Each intruder also reads what it may, to show that its other subscriptions still work.

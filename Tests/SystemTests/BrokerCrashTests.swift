@@ -49,8 +49,8 @@ import TestSupport
         let deliveredBeforeKill = Set(pipeline.hookRequests.compactMap(SystemHarness.dedupKey)).count
 
         // Killing and starting processes blocks: on threads of their own, not the concurrency pool's few.
-        if moment == .routerRestarting { try await onOwnThread { router.kill() } }
-        try await onOwnThread { try broker.crashAndRestart() }
+        if moment == .routerRestarting { try await offThePool { router.kill() } }
+        try await offThePool { try broker.crashAndRestart() }
         if routerPaused { router.signal(SIGCONT) }
         if moment == .routerRestarting { try await pipeline.start(router) }
         try await pipeline.waitForDistinctAlerts(count, timeout: 120)
@@ -83,7 +83,7 @@ import TestSupport
         let created = try process.trigger()
         try await recorder.wait(timeout: 10, "the first step") { _ in steps().count >= 1 }
         // Between the steps (1 s and 4 s), before the broker's first snapshot: it comes back without any session.
-        try await onOwnThread { try broker.crashAndRestart() }
+        try await offThePool { try broker.crashAndRestart() }
         #expect(Date() < created.addingTimeInterval(4), "the broker was back before the second step was due")
         try await recorder.wait(timeout: 20, "the second step") { _ in Set(steps().map(\.id)).count >= 2 }
         // A doubled step would follow right after.
@@ -91,7 +91,7 @@ import TestSupport
         var seen = Set<String>()
         let distinct = steps().filter { seen.insert($0.id).inserted }
         #expect(distinct.map(\.data.cause.step) == [1, 2], "each step exactly once; the third (30 s) is still pending")
-        try await onOwnThread { process.stop() }
+        try await offThePool { process.stop() }
         broker.stop()
     }
 }

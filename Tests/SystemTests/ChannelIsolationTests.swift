@@ -63,7 +63,7 @@ extension HeavySystemTests {
         try await Task.sleep(nanoseconds: 8_000_000_000)
         let router = pipeline["router"]
         let beforeKill = pipeline.receiver.requests.count
-        try await onOwnThread { router.kill() }
+        try await offThePool { router.kill() }
         try await pipeline.start(router, timeout: 120)
         try await publishing.value
         try await publisher.flush(timeout: 60)
@@ -118,7 +118,7 @@ extension HeavySystemTests {
         let gateway = pipeline["webhook-gateway"]
         gateway.signal(SIGSTOP)
         let seen = pipeline.status.messages.count
-        try await onOwnThread { try pipeline.broker.restart() }
+        try await offThePool { try pipeline.broker.restart() }
         for service in ["ingest", "router"] {
             try await pipeline.status.wait(timeout: 30, "\(service) online again") { messages in
                 messages.dropFirst(seen).contains { $0.topic == "alerting/status/\(service)" && $0.payload.elementsEqual("online".utf8) }

@@ -30,7 +30,7 @@ extension HeavySystemTests {
         for service in pipeline.services {
             try await Task.sleep(nanoseconds: 1_500_000_000)
             let received = pipeline.hookRequests.count
-            try await onOwnThread { service.kill() }
+            try await offThePool { service.kill() }
             killedAt[service.name] = Date()
             chaos.append("SIGKILL \(service.name) at \(Self.seconds(since: started)) (\(received) webhooks in)")
             try await Task.sleep(nanoseconds: 300_000_000)
@@ -38,7 +38,7 @@ extension HeavySystemTests {
         }
         try await Task.sleep(nanoseconds: 1_000_000_000)
         let beforeBroker = pipeline.hookRequests.count
-        try await onOwnThread { try pipeline.broker.restart() }
+        try await offThePool { try pipeline.broker.restart() }
         chaos.append("broker restart at \(Self.seconds(since: started)) (\(beforeBroker) webhooks in)")
 
         try await publishing.value

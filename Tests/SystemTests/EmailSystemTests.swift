@@ -186,7 +186,7 @@ import TestSupport
 
         // The wait is on a thread of its own: blocking the concurrency pool's few threads would stall the other tests.
         func testSend(to address: String) async throws -> (code: Int32?, output: String) {
-            try await onOwnThread { try runTestSend(to: address) }
+            try await offThePool { try runTestSend(to: address) }
         }
         @Sendable func runTestSend(to address: String) throws -> (code: Int32?, output: String) {
             let log = directory.appendingPathComponent("test-send-\(address).log")

@@ -126,7 +126,7 @@ import TestSupport
                           try Envelope(id: dispatch.dispatchId, source: "alerting/router", tenant: "acme", data: dispatch).encoded())
         try await publisher.flush()
         try await slack.wait(timeout: 30, "the post in Slack") { $0.count == 1 }
-        try await onOwnThread { gateway.kill() }
+        try await offThePool { gateway.kill() }
         #expect(receipts.messages.isEmpty, "killed before it could report")
 
         // Restarted, it asks Slack before posting again, finds the message by its metadata and reports it.

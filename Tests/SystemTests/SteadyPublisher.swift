@@ -50,10 +50,3 @@ final class SteadyPublisher: @unchecked Sendable {
 
     func stop() { client.shutdown(timeout: 5) }
 }
-
-/// Runs blocking work (a kill, a broker restart) on a thread of its own, off the cooperative pool.
-func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
-    }
-}

@@ -13,7 +13,7 @@ import WebhookGateway
     /// Runs `webhook-gateway test-send` to the end and returns its exit code and output. The wait is on a thread of its
     /// own: blocking the few threads of the concurrency pool would stall the test's HTTP receiver the command posts to.
     private func testSend(config: URL, broker: MosquittoBroker, directory: URL) async throws -> (code: Int32?, output: String) {
-        try await onOwnThread { try Self.runTestSend(config: config, broker: broker, directory: directory) }
+        try await offThePool { try Self.runTestSend(config: config, broker: broker, directory: directory) }
     }
 
     private static func runTestSend(config: URL, broker: MosquittoBroker, directory: URL) throws -> (code: Int32?, output: String) {
@@ -90,7 +90,7 @@ import WebhookGateway
         let deadline = Date().addingTimeInterval(60)
         while scheduled() < count, Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }
         #expect(scheduled() == count, "all \(count) deliveries failed once and wait for a retry")
-        try await onOwnThread { gateway.kill() }
+        try await offThePool { gateway.kill() }
         // An attempt the gateway sent just before it died may reach the receiver after: it must still be refused, or the
         // gateway (which never learnt of its success) would rightly send it again.
         try await Task.sleep(nanoseconds: 500_000_000)
