@@ -14,6 +14,7 @@ final class PipelineSystem: SystemUnderTest, @unchecked Sendable {
     ]
     static let minimalName = "alerting (ingest → router → webhook-gateway)"
     static let exampleName = "alerting, example config (Teams + ticketing webhooks; Slack held)"
+    static let withoutReplayName = "alerting, replay window off (ingest → router → webhook-gateway)"
 
     let name: String
     let configuration: PipelineConfiguration
@@ -22,11 +23,16 @@ final class PipelineSystem: SystemUnderTest, @unchecked Sendable {
     private var running: [(name: String, process: ChildProcess, httpPort: Int)] = []
     private var publisher: BenchMQTTClient?
     private(set) var notes: [String] = []
+    /// `broker.replay_window` for every service (nil: the configuration's own, by default 30 s); "0s" measures what
+    /// keeping acknowledged publishes for a broker crash costs.
+    let replayWindow: String?
 
-    init(setup: BenchSetup, configuration: PipelineConfiguration = .minimal, name: String = PipelineSystem.minimalName) {
+    init(setup: BenchSetup, configuration: PipelineConfiguration = .minimal, name: String = PipelineSystem.minimalName,
+         replayWindow: String? = nil) {
         self.setup = setup
         self.configuration = configuration
         self.name = name
+        self.replayWindow = replayWindow
     }
 
     var receiptParts: ReceiptParts { configuration.parts }
@@ -41,8 +47,15 @@ final class PipelineSystem: SystemUnderTest, @unchecked Sendable {
                                      executable: setup.mosquitto)
         self.broker = broker
         let config = base.appendingPathComponent("alerting.yaml")
-        try configuration.yaml(receiverURL: setup.receiverURL, brokerURL: broker.url)
-            .write(to: config, atomically: true, encoding: .utf8)
+        var yaml = try configuration.yaml(receiverURL: setup.receiverURL, brokerURL: broker.url)
+        if let replayWindow {
+            guard yaml.hasPrefix("broker:\n") || yaml.contains("\nbroker:\n") else {
+                throw BenchError(code: .service, message: "the configuration has no top-level broker section to set replay_window in")
+            }
+            yaml = yaml.hasPrefix("broker:\n") ? "broker:\n  replay_window: \(replayWindow)\n" + yaml.dropFirst("broker:\n".count)
+                : yaml.replacingOccurrences(of: "\nbroker:\n", with: "\nbroker:\n  replay_window: \(replayWindow)\n")
+        }
+        try yaml.write(to: config, atomically: true, encoding: .utf8)
         for (key, value) in configuration.environment(receiverURL: setup.receiverURL) { setenv(key, value, 1) }
         for service in setup.services {
             let executable = setup.binDir.appendingPathComponent(service.name)
@@ -97,6 +110,19 @@ final class PipelineSystem: SystemUnderTest, @unchecked Sendable {
         // Newest first, the broker last, as scripts/run does.
         for service in running.reversed() { service.process.stop(signal: SIGTERM, timeout: 30) }
         broker?.stop()
+    }
+
+    func note(_ line: String) { notes.append(line) }
+
+    /// Rows each service keeps for the replay window now (`alerting_replay_window_rows`, recorded every 5 s).
+    func replayWindowRows() -> [(service: String, rows: Int)] {
+        running.compactMap { service in
+            guard case .success(let response) = HTTPClient(connectTimeout: 1).perform(
+                HTTPRequest(method: "GET", url: "http://127.0.0.1:\(service.httpPort)/metrics", timeout: 2)), response.isSuccess else { return nil }
+            let line = String(decoding: response.body, as: UTF8.self).split(separator: "\n")
+                .first { $0.hasPrefix("alerting_replay_window_rows") }
+            return line.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }.map { (service.name, Int($0)) }
+        }
     }
 
     /// Dispatches the router holds in its outbox per channel with no consumer (its /healthz `held`, counted every 5 s).

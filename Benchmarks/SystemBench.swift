@@ -31,7 +31,7 @@ struct SystemBench: AsyncParsableCommand {
     @Option(name: .customLong("am-group-interval"), help: "Alertmanager group_interval (see docs/benchmarks.md).")
     var amGroupInterval: String = "5m"
 
-    @Option(help: "Systems to run, comma separated: alerting, raw, alertmanager, example (ours on the example configuration, start vs after history).")
+    @Option(help: "Systems to run, comma separated: alerting, raw, alertmanager, example (ours on the example configuration, start vs after history), alerting-noreplay (alerting with broker.replay_window 0s, what the replay window costs).")
     var systems: String = "alerting,raw,alertmanager,example"
 
     @Option(name: .customLong("example-config"), help: "The shipped example configuration (only its webhook URLs are pointed at the receiver).")
@@ -111,7 +111,9 @@ struct SystemBench: AsyncParsableCommand {
         var growth: HistoryGrowth?
         let ours = PipelineSystem(setup: setup), raw = RawBrokerSystem(setup: setup), am = AlertmanagerSystem(setup: setup)
         let example = PipelineSystem(setup: setup, configuration: .example(growthPlan.config), name: PipelineSystem.exampleName)
-        let byName: [String: SystemUnderTest] = ["alerting": ours, "raw": raw, "alertmanager": am, "example": example]
+        let withoutReplay = PipelineSystem(setup: setup, name: PipelineSystem.withoutReplayName, replayWindow: "0s")
+        let byName: [String: SystemUnderTest] = ["alerting": ours, "raw": raw, "alertmanager": am, "example": example,
+                                                 "alerting-noreplay": withoutReplay]
         for name in systemNames {
             guard let system = byName[name] else { throw BenchError(code: .service, message: "unknown system \(name)") }
             log("starting \(system.name)")
@@ -141,6 +143,11 @@ struct SystemBench: AsyncParsableCommand {
                 log(String(format: "  delivered %d/%d, p50 %.2f ms, p99 %.2f ms, %.0f alerts/s",
                            result.delivered, result.sent, result.p50, result.p99, result.throughput))
                 results.append(result)
+                if let pipeline = system as? PipelineSystem, case .fixedRate = load {
+                    // Sampled after the phase's last delivery, within the 5 s the services record it in.
+                    let kept = pipeline.replayWindowRows().map { "\($0.service) \($0.rows)" }.joined(separator: ", ")
+                    pipeline.note("rows kept for the replay window after \(load): \(kept)")
+                }
             }
             notes[system.name] = system.notes
         }

@@ -8,6 +8,9 @@ public final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
     private var closed = false
     private var discarding = false
 
+    /// Set by `wake()`: the next `take(upTo:until:)` returns at once, with [] when nothing is queued.
+    private var woken = false
+
     public init() {}
 
     public func push(_ newItems: [Element]) {
@@ -42,9 +45,10 @@ public final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
     public func take(upTo limit: Int, until deadline: Date) -> [Element]? {
         condition.lock()
         defer { condition.unlock() }
-        while head == items.count && !closed {
+        while head == items.count && !closed && !woken {
             if !condition.wait(until: deadline) { break }
         }
+        woken = false
         if discarding || (closed && head == items.count) { return nil }
         if head == items.count { return [] }
         let end = min(items.count, head + limit)
@@ -55,6 +59,14 @@ public final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
             head = 0
         }
         return taken
+    }
+
+    /// Ends a `take(upTo:until:)` in progress (or the next one) before its deadline, for work that is not an item.
+    public func wake() {
+        condition.lock()
+        woken = true
+        condition.broadcast()
+        condition.unlock()
     }
 
     /// - Parameter discardingQueued: true when what is still queued is kept elsewhere (the delivery table) and must

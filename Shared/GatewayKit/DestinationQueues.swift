@@ -1,7 +1,10 @@
 // The jobs in memory, one queue per destination: pacing (token bucket), pauses (Retry-After, a host that does not
 // answer), a cap on attempts in flight, and round-robin between destinations. Delivery threads block in `take` only
 // while nothing may go; a job that would wait long goes back to the table instead (`Deferral`), so a slow,
-// throttling or dead destination holds neither threads nor the memory window of everyone else.
+// throttling or dead destination holds neither threads nor the memory window of everyone else. A job sent back
+// because its destination was busy is asked back (`takeRecalls`) as soon as the destination has room again: its
+// `notBefore` is only an estimate from the mean attempt time, and a few slow attempts must not leave the destination
+// idle while its jobs wait out a guess.
 import Foundation
 
 public final class DestinationQueues: @unchecked Sendable {
@@ -22,7 +25,12 @@ public final class DestinationQueues: @unchecked Sendable {
         var meanDuration = 0.0
         /// Consecutive attempts that asked for a pause without a Retry-After: the pause doubles with each.
         var pauses = 0
+        /// Jobs sent back to the table because the destination was busy, oldest first, at most `parkedLimit`: asked
+        /// back when it has room (beyond the limit they wait for their estimated time).
+        var parked: [Int64] = []
+        var parkedHead = 0
         var queued: Int { jobs.count - head }
+        var parkedCount: Int { parked.count - parkedHead }
     }
 
     private let condition = NSCondition()
@@ -33,7 +41,11 @@ public final class DestinationQueues: @unchecked Sendable {
     private var order: [String] = []
     private var next = 0
     private var closed = false
+    /// Parked jobs asked back, for the owner to read from the table (`takeRecalls`).
+    private var recalls: [Int64] = []
     private let clock: @Sendable () -> Double
+    /// Called (without the lock held) when jobs are asked back.
+    private let onRecall: @Sendable () -> Void
     /// Attempts in flight to one destination at most: a slow one cannot take every delivery thread.
     public let maxInFlight: Int
     /// A job whose estimated wait is longer goes back to the table.
@@ -41,12 +53,19 @@ public final class DestinationQueues: @unchecked Sendable {
     /// Longest pause without a Retry-After (doubling from 1 s).
     public let maxPause: Double
 
+    /// Parked jobs remembered per destination; a few bytes each.
+    public static let parkedLimit = 10_000
+    /// Most jobs asked back at once.
+    static let recallLimit = 256
+
     public init(maxInFlight: Int, maxQueueWait: Double = 2, maxPause: Double = 60,
-                clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+                clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+                onRecall: @escaping @Sendable () -> Void = {}) {
         self.maxInFlight = max(1, maxInFlight)
         self.maxQueueWait = maxQueueWait
         self.maxPause = maxPause
         self.clock = clock
+        self.onRecall = onRecall
     }
 
     /// Queues jobs for their destinations; returns those that would wait longer than `maxQueueWait` (paused
@@ -66,10 +85,11 @@ public final class DestinationQueues: @unchecked Sendable {
                 lane.bucket = TokenBucket(pacing: destination.pacing, now: now)
             }
             lane.destination = destination
-            let wait = estimatedWait(&lane, ahead: deferredAhead[destination.key, default: 0], now: now)
+            let (wait, busy) = estimatedWait(&lane, ahead: deferredAhead[destination.key, default: 0], now: now)
             if wait > maxQueueWait {
                 deferredAhead[destination.key, default: 0] += 1
                 deferred.append(Deferral(job: job, notBefore: now + wait))
+                if busy && lane.parkedCount < Self.parkedLimit { lane.parked.append(job.seq) }
             } else {
                 if lane.queued == 0 { order.append(destination.key) }
                 lane.jobs.append(job)
@@ -81,14 +101,41 @@ public final class DestinationQueues: @unchecked Sendable {
         return deferred
     }
 
-    /// When a job queued now would start, from now.
-    private func estimatedWait(_ lane: inout Lane, ahead: Int, now: Double) -> Double {
+    /// When a job queued now would start, from now; `busy`: the wait comes from attempts ahead of it (an estimate
+    /// from their mean duration), not from a pause or pacing (which are known).
+    private func estimatedWait(_ lane: inout Lane, ahead: Int, now: Double) -> (wait: Double, busy: Bool) {
         let paused = max(0, lane.pausedUntil - now)
         let waiting = lane.queued + ahead
         let paced = max(lane.bucket.wait(forPosition: waiting, now: now), groupWait(lane.destination, position: waiting, now: now))
         let busy = lane.inFlight + waiting >= maxInFlight
             ? Double(lane.inFlight + waiting - maxInFlight + 1) / Double(maxInFlight) * lane.meanDuration : 0
-        return max(paused, paced, busy)
+        return (max(paused, paced, busy), busy > max(paused, paced))
+    }
+
+    /// With room in the destination (fewer queued and in flight than it starts at once, not paused), its parked jobs
+    /// come back: as many as would start within `maxQueueWait` at its mean attempt time. True when some did.
+    private func recallIfRoom(_ lane: inout Lane, now: Double) -> Bool {
+        guard lane.parkedCount > 0, lane.pausedUntil <= now, lane.queued + lane.inFlight < maxInFlight else { return false }
+        let fit = lane.meanDuration > 0 ? Int(maxQueueWait / lane.meanDuration * Double(maxInFlight)) : Self.recallLimit
+        let count = min(lane.parkedCount, max(maxInFlight, min(fit, Self.recallLimit)))
+        recalls.append(contentsOf: lane.parked[lane.parkedHead..<(lane.parkedHead + count)])
+        lane.parkedHead += count
+        if lane.parkedHead == lane.parked.count {
+            lane.parked.removeAll(keepingCapacity: false)
+            lane.parkedHead = 0
+        } else if lane.parkedHead > 1024 && lane.parkedHead * 2 > lane.parked.count {
+            lane.parked.removeFirst(lane.parkedHead)
+            lane.parkedHead = 0
+        }
+        return true
+    }
+
+    /// Jobs asked back (by seq): the owner reads those still scheduled from the table and offers them again.
+    public func takeRecalls() -> [Int64] {
+        condition.withLock {
+            defer { recalls.removeAll() }
+            return recalls
+        }
     }
 
     /// Seconds until the destination's group has a token for the `position`-th next attempt (0 without a group).
@@ -103,7 +150,11 @@ public final class DestinationQueues: @unchecked Sendable {
     /// Blocks until some destination may take an attempt, and hands out its oldest job; nil once closed.
     public func take() -> (job: GatewayJob, destination: GatewayDestination)? {
         condition.lock()
-        defer { condition.unlock() }
+        var recalled = false
+        defer {
+            condition.unlock()
+            if recalled { onRecall() }
+        }
         while !closed {
             let now = clock()
             var earliest = Double.infinity
@@ -128,6 +179,7 @@ public final class DestinationQueues: @unchecked Sendable {
                 } else {
                     next = (index + 1) % order.count
                 }
+                recalled = recallIfRoom(&lane, now: now)
                 let destination = lane.destination
                 lanes[key] = lane
                 return (job, destination)
@@ -147,7 +199,11 @@ public final class DestinationQueues: @unchecked Sendable {
     public func attemptEnded(_ destination: GatewayDestination, duration: Double, succeeded: Bool, pause: Bool = false,
                              retryAfter: Double? = nil) -> [Deferral] {
         condition.lock()
-        defer { condition.unlock() }
+        var recalled = false
+        defer {
+            condition.unlock()
+            if recalled { onRecall() }
+        }
         guard var lane = lanes[destination.key] else { return [] }
         let now = clock()
         lane.inFlight = max(0, lane.inFlight - 1)
@@ -172,7 +228,9 @@ public final class DestinationQueues: @unchecked Sendable {
             lane.jobs.removeAll()
             lane.head = 0
         }
-        if lane.queued == 0 && lane.inFlight == 0 && lane.pausedUntil <= now && lane.pauses == 0 && lane.destination.pacing.perSecond == nil {
+        recalled = recallIfRoom(&lane, now: now)
+        if lane.queued == 0 && lane.inFlight == 0 && lane.parkedCount == 0 && lane.pausedUntil <= now && lane.pauses == 0
+            && lane.destination.pacing.perSecond == nil {
             // Nothing to remember: an unpaced, idle, healthy destination costs no memory.
             lanes[destination.key] = nil
         } else {

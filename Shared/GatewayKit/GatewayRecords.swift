@@ -134,6 +134,20 @@ public enum GatewayRecords {
             }
     }
 
+    /// The scheduled jobs among `seqs` that are still pending, in rowid order.
+    public static func scheduled(_ db: Database, seqs: [Int64]) throws -> [GatewayJob] {
+        guard !seqs.isEmpty else { return [] }
+        let placeholders = Array(repeating: "?", count: seqs.count).joined(separator: ",")
+        return try Row.fetchAll(db, sql: """
+            SELECT rowid, dispatch_id, tenant, body, attempts FROM deliveries
+            WHERE rowid IN (\(placeholders)) AND status = 'pending' AND not_before > 0 ORDER BY rowid
+            """, arguments: StatementArguments(seqs))
+            .map { row in
+                GatewayJob(seq: row["rowid"], dispatchId: row["dispatch_id"], tenant: row["tenant"],
+                           dispatch: try dispatch(fromBody: row["body"]), attempts: row["attempts"], scheduled: true)
+            }
+    }
+
     /// When the next scheduled job after `cursor` is due; nil when none waits.
     public static func nextDue(_ db: Database, after cursor: DueCursor) throws -> Double? {
         try Double.fetchOne(db.cachedStatement(sql: """

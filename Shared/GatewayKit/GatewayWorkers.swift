@@ -12,7 +12,7 @@ public final class GatewayWorkers<Provider: GatewayProvider>: Service, @unchecke
     /// Fresh jobs: at most `memoryLimit` in memory, the rest pending in the table, read back in rowid order.
     let backlog: BoundedBacklog<GatewayJob>
     public let queues: DestinationQueues
-    private let records = BlockingQueue<RecordedAttempt>()
+    private let records: BlockingQueue<RecordedAttempt>
     private let runtime: ServiceRuntime
     private let provider: Provider
     private let settings: GatewaySettings
@@ -38,7 +38,11 @@ public final class GatewayWorkers<Provider: GatewayProvider>: Service, @unchecke
         self.clock = clock
         retries = RetryScheduler(memoryLimit: settings.memoryLimit)
         metrics = GatewayMetrics(service: runtime.name, channels: provider.channels)
-        let queues = DestinationQueues(maxInFlight: settings.maxInFlightPerDestination, maxQueueWait: settings.maxQueueWait, clock: clock)
+        let records = BlockingQueue<RecordedAttempt>()
+        self.records = records
+        // Jobs asked back by a destination with room are read by the recorder thread: wake it.
+        let queues = DestinationQueues(maxInFlight: settings.maxInFlightPerDestination, maxQueueWait: settings.maxQueueWait, clock: clock,
+                                       onRecall: { records.wake() })
         self.queues = queues
         let admit = Admission(queues: queues, records: records, provider: provider, config: runtime.config, metrics: metrics)
         backlog = BoundedBacklog(
@@ -146,6 +150,21 @@ public final class GatewayWorkers<Provider: GatewayProvider>: Service, @unchecke
             guard let batch = records.take(upTo: Self.recordBatchLimit, until: wake) else { return }
             if !batch.isEmpty { record(batch) }
             scheduleDue()
+            recallParked()
+        }
+    }
+
+    /// Jobs a destination asks back now that it has room (`DestinationQueues.takeRecalls`): those still scheduled and
+    /// not in memory are handed on before their estimated time. A failed read leaves them to that time.
+    private func recallParked() {
+        let seqs = queues.takeRecalls()
+        guard !seqs.isEmpty else { return }
+        do {
+            let rows = try runtime.store.read { try GatewayRecords.scheduled($0, seqs: seqs) }
+            let jobs = retries.takeEarly(rows)
+            if !jobs.isEmpty { admission(jobs) }
+        } catch {
+            runtime.logger.error("could not read \(seqs.count) deliveries asked back early; they wait for their time: \(error)")
         }
     }
 

@@ -36,6 +36,18 @@ struct RetryScheduler {
         return rows.map(\.job).filter { inMemory.insert($0.seq).inserted }
     }
 
+    /// Scheduled jobs read ahead of their time (asked back by their destination): those not in memory yet, as many
+    /// as there is room for; the others wait for their time.
+    mutating func takeEarly(_ jobs: [GatewayJob]) -> [GatewayJob] {
+        var room = max(0, memoryLimit - inMemory.count)
+        var taken: [GatewayJob] = []
+        for job in jobs where room > 0 && inMemory.insert(job.seq).inserted {
+            taken.append(job)
+            room -= 1
+        }
+        return taken
+    }
+
     /// A read failed: look again at `retryAt`.
     mutating func readFailed(retryAt: Double) {
         nextDue = retryAt

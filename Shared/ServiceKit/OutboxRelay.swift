@@ -231,6 +231,13 @@ public final class OutboxRelay: Sendable {
     /// Rows the broker acknowledged within the replay window, kept to be published again.
     public var keptForReplay: Int { kept.withLock { $0.count } }
 
+    /// Records what the replay window holds in /metrics (`alerting_replay_window_rows` and `_bytes`). Run now and then.
+    public func reportReplayWindow() {
+        let (rows, bytes) = kept.withLock { ($0.count, $0.byteCount) }
+        metrics.replayWindowRows.record(rows)
+        metrics.replayWindowBytes.record(bytes)
+    }
+
     /// The publishing connection is back after it was lost. The broker may have restarted and lost what it had
     /// acknowledged since its last snapshot: every row acknowledged within the window goes out again, each lane in id
     /// order (consumers drop what they have seen by message id). A retained row is skipped when a newer row of its

@@ -41,6 +41,8 @@ struct KeptRows: Sendable {
     private var bytes = 0
 
     var count: Int { rows.count - head }
+    /// Payload bytes of the kept rows.
+    var byteCount: Int { bytes }
 
     mutating func append(_ row: KeptRow) {
         rows.append(row)

@@ -12,6 +12,9 @@ public struct ServiceMetrics: Sendable {
     public let storeFailures: Counter
     /// Publishes the broker had acknowledged, sent again after the publishing connection came back (`ReplayWindow`).
     public let replayed: Counter
+    /// Rows and payload bytes kept for the replay window now (`OutboxRelay.reportReplayWindow`, every few seconds).
+    public let replayWindowRows: Gauge
+    public let replayWindowBytes: Gauge
     /// `alerting_dead_letters_total{direction}`: rows written to the dead_letters table, by `DeadLetters.Direction`.
     private let deadLetters: [DeadLetters.Direction: Counter]
 
@@ -26,6 +29,10 @@ public struct ServiceMetrics: Sendable {
         storeFailures = Counter(label: "alerting_store_failures_total", dimensions: dimensions)
         replayed = Counter(label: "alerting_messages_replayed_total", dimensions: dimensions)
         replayed.increment(by: 0)
+        replayWindowRows = Gauge(label: "alerting_replay_window_rows", dimensions: dimensions)
+        replayWindowBytes = Gauge(label: "alerting_replay_window_bytes", dimensions: dimensions)
+        replayWindowRows.record(0)
+        replayWindowBytes.record(0)
         // Made for both directions at start, so /metrics shows a 0 rather than nothing until the first dead letter.
         deadLetters = Dictionary(uniqueKeysWithValues: DeadLetters.Direction.allCases.map { direction in
             (direction, Counter(label: "alerting_dead_letters_total", dimensions: dimensions + [("direction", direction.rawValue)]))

@@ -120,8 +120,10 @@ public final class ServiceRuntime: Sendable {
             deadLetterPruner.pruneOnce(now: Date())
         }
         let heldReport: [any Service] = presence.map { presence in [PeriodicTask(every: 5) { presence.report() }] } ?? []
+        let relay = self.relay
+        let replayReport = PeriodicTask(every: 5) { relay.reportReplayWindow() }
         let all: [any Service] = [MQTTLoopService(client: client, shutdownTimeout: 10)] + services
-            + [pruning] + heldReport + [app]
+            + [pruning, replayReport] + heldReport + [app]
         let group = ServiceGroup(services: all,
                                  gracefulShutdownSignals: installSignalHandlers ? [.sigterm, .sigint] : [],
                                  cancellationSignals: [],

@@ -116,3 +116,52 @@ let fast = GatewayDestination(key: "host b", label: "b")
     clock.advance(1)
     #expect(queues.take()?.job.seq == 3, "a token of the group's a second later")
 }
+
+@Test func jobsParkedForABusyDestinationAreAskedBackWhenItHasRoom() {
+    let clock = ManualClock()
+    let recalls = Mutex(0)
+    let queues = DestinationQueues(maxInFlight: 2, maxQueueWait: 2, clock: { clock.now }, onRecall: { recalls.withLock { $0 += 1 } })
+    _ = queues.offer([(job(1), slow), (job(2), slow), (job(3), slow)])
+    _ = queues.take()
+    _ = queues.take()
+    // Two slow first attempts (10 s each) make every further job look a long wait: they go to the table.
+    _ = queues.attemptEnded(slow, duration: 10, succeeded: true)
+    #expect(queues.take()?.job.seq == 3)
+    _ = queues.attemptEnded(slow, duration: 10, succeeded: true)
+    #expect(queues.offer([(job(4), slow)]).isEmpty)
+    #expect(queues.take()?.job.seq == 4)
+    let deferred = queues.offer((5...40).map { (job($0), slow) })
+    #expect(deferred.count == 36)
+    #expect(deferred.last!.notBefore - clock.now > 100, "the estimate: 36 jobs behind two 10 s attempts")
+    #expect(queues.takeRecalls().isEmpty, "no room yet")
+    #expect(recalls.withLock { $0 } == 0)
+    // The next attempts are fast: the destination has room long before the estimate, and asks its jobs back, as many
+    // as it starts within maxQueueWait at its (still high) mean, oldest first.
+    _ = queues.attemptEnded(slow, duration: 0.01, succeeded: true)
+    #expect(recalls.withLock { $0 } == 1)
+    let recalled = queues.takeRecalls()
+    #expect(recalled == Array(5...6), "at a mean of 8 s per attempt, two fit in 2 s")
+    #expect(queues.takeRecalls().isEmpty, "each is asked back once")
+    _ = queues.attemptEnded(slow, duration: 0.01, succeeded: true)
+    #expect(queues.takeRecalls() == Array(7...8))
+}
+
+@Test func jobsDeferredForAPauseOrPacingAreNotAskedBackEarly() {
+    let clock = ManualClock()
+    let queues = DestinationQueues(maxInFlight: 2, maxQueueWait: 2, clock: { clock.now })
+    _ = queues.offer([(job(1), slow), (job(2), slow)])
+    let taken = queues.take()!
+    _ = queues.take()
+    // Retry-After 120: the destination is paused; its jobs wait that long whatever its room.
+    let paused = queues.attemptEnded(taken.destination, duration: 0.01, succeeded: false, pause: true, retryAfter: 120)
+    _ = queues.offer([(job(3), slow)])
+    _ = queues.attemptEnded(slow, duration: 0.01, succeeded: true)
+    #expect(paused.isEmpty)
+    #expect(queues.takeRecalls().isEmpty)
+    let paced = GatewayDestination(key: "host c", label: "c", pacing: Pacing(perSecond: 0.1, burst: 1))
+    _ = queues.offer([(job(10), paced)])
+    let deferred = queues.offer([(job(11), paced)])
+    #expect(deferred.map(\.job.seq) == [11])
+    _ = queues.attemptEnded(paced, duration: 0.01, succeeded: true)
+    #expect(queues.takeRecalls().isEmpty, "a paced wait is known, not a guess")
+}

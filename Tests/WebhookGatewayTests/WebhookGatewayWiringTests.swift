@@ -143,6 +143,40 @@ func aBacklogLongerThanTheMemoryLimitWaitsInTheTableAndIsDeliveredOnce() async t
     broker.stop()
 }
 
+@Test(.timeLimit(.minutes(2)))
+func aBurstBehindAFewSlowAttemptsIsDeliveredAsSoonAsTheReceiverIsFastAgain() async throws {
+    let directory = temporaryDirectory("gateway-slow-start")
+    let broker = try MosquittoBroker()
+    // The first two answers take 3 s each (a receiver warming up), every later one is immediate.
+    let answered = Counter()
+    let receiver = try await TestHTTPServer.start { _ in
+        ScriptedHTTPResponse(delay: answered.next() <= 2 ? 3 : 0)
+    }
+    let config = try TestConfig.write(TestConfig.singleWebhook(receiverURL: receiver.url, secretEnv: "GATEWAY_SECRET"), in: directory)
+    let recorder = try BusRecorder(broker: broker, topics: ["alerting/receipts/#"])
+    let publisher = try BusPublisher(broker: broker)
+    // Two threads: one attempt in flight to the receiver at a time.
+    let gateway = try await startGateway(config, directory.appendingPathComponent("gateway"), broker,
+                                         environment: ["GATEWAY_SECRET": secret])
+    for id in ["slow-1", "slow-2"] { publisher.publish("alerting/dispatch/webhook/acme", try dispatch(id, webhook: "receiver").encoded()) }
+    try await publisher.flush()
+    try await recorder.wait(timeout: 20, "the first slow answer") { _ in receipts(recorder)["slow-1"] != nil }
+    // The second slow attempt is in flight, at a mean of 3 s per attempt: a burst now looks like a wait of 3 s per
+    // job, up to 10 minutes, and goes to the table. Once the receiver is fast, the gateway asks the jobs back.
+    let ids = (0..<200).map { String(format: "b-%03d", $0) }
+    for id in ids { publisher.publish("alerting/dispatch/webhook/acme", try dispatch(id, webhook: "receiver").encoded()) }
+    try await publisher.flush()
+    try await recorder.wait(timeout: 30, "202 receipts") { _ in receipts(recorder).count >= 202 }
+    let sent = receiver.requests.filter { $0.path == "/hook" }.compactMap { $0.header("webhook-id") }
+    #expect(sent.count == 202 && Set(sent).count == 202, "each dispatch sent once")
+
+    publisher.stop()
+    recorder.stop()
+    await gateway.stop()
+    receiver.stop()
+    broker.stop()
+}
+
 /// A thread-safe count for scripted responders.
 private final class Counter: @unchecked Sendable {
     private let lock = NSLock()
