@@ -29,6 +29,8 @@ public final class DestinationQueues: @unchecked Sendable {
         /// back when it has room (beyond the limit they wait for their estimated time).
         var parked: [Int64] = []
         var parkedHead = 0
+        /// Parked jobs asked back and not offered again yet: counted as queued when asking for more.
+        var recalling = 0
         var queued: Int { jobs.count - head }
         var parkedCount: Int { parked.count - parkedHead }
     }
@@ -43,6 +45,8 @@ public final class DestinationQueues: @unchecked Sendable {
     private var closed = false
     /// Parked jobs asked back, for the owner to read from the table (`takeRecalls`).
     private var recalls: [Int64] = []
+    /// Jobs asked back and not offered again yet, with their destination's key.
+    private var recalling: [Int64: String] = [:]
     private let clock: @Sendable () -> Double
     /// Called (without the lock held) when jobs are asked back.
     private let onRecall: @Sendable () -> Void
@@ -80,7 +84,11 @@ public final class DestinationQueues: @unchecked Sendable {
         // Jobs of this offer already sent back, per destination: each later one waits behind them.
         var deferredAhead: [String: Int] = [:]
         for (job, destination) in items {
+            // A job asked back arrives: no longer counted as on its way (its destination may have changed meanwhile).
+            let recalledBy = recalling.removeValue(forKey: job.seq)
+            if let key = recalledBy, key != destination.key { lanes[key]?.recalling -= 1 }
             var lane = lanes[destination.key] ?? Lane(destination: destination, bucket: TokenBucket(pacing: destination.pacing, now: now))
+            if recalledBy == destination.key { lane.recalling -= 1 }
             if lane.destination.pacing != destination.pacing {
                 lane.bucket = TokenBucket(pacing: destination.pacing, now: now)
             }
@@ -112,13 +120,21 @@ public final class DestinationQueues: @unchecked Sendable {
         return (max(paused, paced, busy), busy > max(paused, paced))
     }
 
-    /// With room in the destination (fewer queued and in flight than it starts at once, not paused), its parked jobs
-    /// come back: as many as would start within `maxQueueWait` at its mean attempt time. True when some did.
+    /// Parked jobs come back while the destination is not paused and holds fewer queued jobs than half of what may
+    /// wait in memory: those that start within `maxQueueWait` at its mean attempt time, as the estimate of `offer`
+    /// counts them (so none is sent straight back). True when some did.
     private func recallIfRoom(_ lane: inout Lane, now: Double) -> Bool {
-        guard lane.parkedCount > 0, lane.pausedUntil <= now, lane.queued + lane.inFlight < maxInFlight else { return false }
-        let fit = lane.meanDuration > 0 ? Int(maxQueueWait / lane.meanDuration * Double(maxInFlight)) : Self.recallLimit
-        let count = min(lane.parkedCount, max(maxInFlight, min(fit, Self.recallLimit)))
-        recalls.append(contentsOf: lane.parked[lane.parkedHead..<(lane.parkedHead + count)])
+        guard lane.parkedCount > 0, lane.pausedUntil <= now else { return false }
+        let starting = max(0, maxInFlight - lane.inFlight)
+        let behind = lane.meanDuration > 0 ? Int(maxQueueWait * Double(maxInFlight) / lane.meanDuration) : Self.recallLimit
+        let capacity = min(starting + behind, Self.recallLimit)
+        let coming = lane.queued + lane.recalling
+        guard coming * 2 < capacity else { return false }
+        let count = min(lane.parkedCount, capacity - coming)
+        let seqs = lane.parked[lane.parkedHead..<(lane.parkedHead + count)]
+        recalls.append(contentsOf: seqs)
+        for seq in seqs { recalling[seq] = lane.destination.key }
+        lane.recalling += count
         lane.parkedHead += count
         if lane.parkedHead == lane.parked.count {
             lane.parked.removeAll(keepingCapacity: false)
@@ -128,6 +144,28 @@ public final class DestinationQueues: @unchecked Sendable {
             lane.parkedHead = 0
         }
         return true
+    }
+
+    /// The owner is done with these jobs asked back: those it did not offer again (finished meanwhile, no room, a
+    /// failed read) wait for their time, and their destination may ask for others.
+    public func recallsDone(_ seqs: [Int64]) {
+        let recalled = condition.withLock { () -> Bool in
+            let now = clock()
+            var keys = Set<String>()
+            for seq in seqs {
+                guard let key = recalling.removeValue(forKey: seq) else { continue }
+                lanes[key]?.recalling -= 1
+                keys.insert(key)
+            }
+            var any = false
+            for key in keys {
+                guard var lane = lanes[key] else { continue }
+                if recallIfRoom(&lane, now: now) { any = true }
+                lanes[key] = lane
+            }
+            return any
+        }
+        if recalled { onRecall() }
     }
 
     /// Jobs asked back (by seq): the owner reads those still scheduled from the table and offers them again.
@@ -229,7 +267,7 @@ public final class DestinationQueues: @unchecked Sendable {
             lane.head = 0
         }
         recalled = recallIfRoom(&lane, now: now)
-        if lane.queued == 0 && lane.inFlight == 0 && lane.parkedCount == 0 && lane.pausedUntil <= now && lane.pauses == 0
+        if lane.queued == 0 && lane.inFlight == 0 && lane.parkedCount == 0 && lane.recalling == 0 && lane.pausedUntil <= now && lane.pauses == 0
             && lane.destination.pacing.perSecond == nil {
             // Nothing to remember: an unpaced, idle, healthy destination costs no memory.
             lanes[destination.key] = nil

@@ -159,6 +159,7 @@ public final class GatewayWorkers<Provider: GatewayProvider>: Service, @unchecke
     private func recallParked() {
         let seqs = queues.takeRecalls()
         guard !seqs.isEmpty else { return }
+        defer { queues.recallsDone(seqs) }
         do {
             let rows = try runtime.store.read { try GatewayRecords.scheduled($0, seqs: seqs) }
             let jobs = retries.takeEarly(rows)
