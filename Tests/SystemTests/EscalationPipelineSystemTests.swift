@@ -222,13 +222,3 @@ enum ExampleSchedule {
         return OnCall.users(of: schedule, at: instant)
     }
 }
-
-/// Polls a condition with a bounded wait.
-func eventuallyTrue(timeout: Double = 20, _ condition: () throws -> Bool) async throws {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if try condition() { return }
-        try await Task.sleep(nanoseconds: 50_000_000)
-    }
-    Issue.record("condition not met within \(timeout) s")
-}
