@@ -121,6 +121,10 @@ func escalationStepsPageUpdateAndFallBack() async throws {
     #expect(fallback.first?.reason == "escalation level 3 (deadline threshold): role program_owner resolve to nobody: sent to the tenant's admins")
     #expect(summary(dispatches(recorder).dropFirst(seen).filter { $0.kind == .notify }) == ["notify:escalated:sms:alice"],
             "a deadline level: the first available of the step's channels")
+    try await recorder.wait(timeout: 10, "step 3's updates") { _ in
+        dispatches(recorder).dropFirst(seen).filter { $0.kind == .update && $0.recipient.user == "frank" }.count == 2 }
+    #expect(dispatches(recorder).dropFirst(seen).filter { $0.kind == .update }.allSatisfy { $0.event == .escalated },
+            "a deadline level updates what was sent too, frank's pages among them")
 
     // Slack cannot carry anything here: every page on it is a failed row with why and a failed receipt.
     let failed = rows.filter { $0.channel == "slack" }
