@@ -133,6 +133,20 @@ func escalationStepsPageUpdateAndFallBack() async throws {
     try await recorder.wait(timeout: 10, "failed receipts") { _ in recorder.messages(on: "alerting/receipts/acme").count >= 3 }
     #expect(rows.filter { $0.channel == "in_app" }.allSatisfy { $0.sentAt != nil && $0.deliveredAt != nil })
 
+    // A manual escalation to the top: its event updates each message once, its step pages frank on each route
+    // channel again without updating anything a second time, and every item shows level 4.
+    seen = dispatches(recorder).count
+    alert.level = 3
+    publisher.publish("alerting/events/acme/a1", try event(.escalated, by: "alice"))
+    publisher.publish("alerting/escalations/acme/a1", try step("m1", level: 4, cause: .manual, role: "ceo", mode: "all"))
+    try await publisher.flush()
+    try await recorder.wait(timeout: 10, "the manual escalation") { _ in
+        dispatches(recorder).dropFirst(seen).filter { $0.kind == .notify && $0.recipient.user == "frank" }.count == 2
+            && inbox(recorder, "frank")?.items.allSatisfy { $0.level == 4 } == true && inbox(recorder, "frank")?.items.count == 2
+    }
+    let manualUpdates = dispatches(recorder).dropFirst(seen).filter { $0.kind == .update }.map { "\($0.channel):\($0.recipient.user ?? $0.recipient.address)" }
+    #expect(manualUpdates.sorted() == ["email:alice", "email:frank", "sms:alice", "sms:frank", "webhook:ledger"])
+
     // alice acknowledges: every recipient's items say so, hers are read; frank's stay unread.
     alert.status = .acknowledged
     alert.acknowledgedBy = "alice"
@@ -142,7 +156,7 @@ func escalationStepsPageUpdateAndFallBack() async throws {
     try await publisher.flush()
     try await recorder.wait(timeout: 10, "the acknowledgement") { _ in inbox(recorder, "frank")?.items.first?.status == "acknowledged" && inbox(recorder, "alice")?.unread == 0 }
     let franks = try #require(inbox(recorder, "frank"))
-    #expect(franks.unread == 1 && franks.items.allSatisfy { item in
+    #expect(franks.unread == 2 && franks.items.allSatisfy { item in
         item.statusBy == "alice" && !item.read && abs((item.statusAt ?? .distantPast).timeIntervalSince(alert.acknowledgedAt!)) < 0.01 })
     #expect(try #require(inbox(recorder, "alice")).items.allSatisfy { $0.status == "acknowledged" && $0.read })
 
