@@ -43,7 +43,7 @@ let countdownCases: [CountdownCase] = [
 @Test(.timeLimit(.minutes(2)))
 func theRetainedStateShowsTheFirstDueTimeFromTheStart() async throws {
     let directory = temporaryDirectory("ingest-countdown")
-    let broker = try MosquittoBroker()
+    let broker = try await offThePool { try MosquittoBroker() }
     let config = try TestConfig.write(countdownConfig, in: directory)
     let recorder = try BusRecorder(broker: broker, topics: ["alerting/alerts/#"])
     let publisher = try BusPublisher(broker: broker)
@@ -71,5 +71,5 @@ func theRetainedStateShowsTheFirstDueTimeFromTheStart() async throws {
     recorder.stop()
     publisher.stop()
     await ingest.stop()
-    broker.stop()
+    try? await offThePool { broker.stop() }
 }

@@ -54,7 +54,7 @@ private func summary(_ list: [DispatchRequest]) -> [String] {
 @Test(.timeLimit(.minutes(2)))
 func escalationStepsPageUpdateAndFallBack() async throws {
     let directory = temporaryDirectory("router-paging")
-    let broker = try MosquittoBroker()
+    let broker = try await offThePool { try MosquittoBroker() }
     let config = try TestConfig.write(pagingConfig, in: directory)
     let recorder = try BusRecorder(broker: broker, topics: ["alerting/dispatch/#", "alerting/inbox/#", "alerting/receipts/#"],
                                    consuming: BusRecorder.everyChannel)
@@ -163,5 +163,5 @@ func escalationStepsPageUpdateAndFallBack() async throws {
     publisher.stop()
     recorder.stop()
     await router.stop()
-    broker.stop()
+    try? await offThePool { broker.stop() }
 }

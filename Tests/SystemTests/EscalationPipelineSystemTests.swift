@@ -55,7 +55,7 @@ import WebhookGateway
 
         static func start(_ name: String) async throws -> Pipeline {
             let directory = temporaryDirectory(name)
-            let broker = try MosquittoBroker()
+            let broker = try await offThePool { try MosquittoBroker() }
             let receiver = try await TestHTTPServer.start()
             let config = try TestConfig.write(try exampleConfig(receiver: receiver.url), in: directory)
             let clock = ManualEscalationClock(now: Date())
@@ -116,7 +116,7 @@ import WebhookGateway
             recorder.stop()
             publisher.stop()
             receiver.stop()
-            broker.stop()
+            try? await offThePool { broker.stop() }
         }
     }
 
