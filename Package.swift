@@ -80,7 +80,7 @@ let package = Package(
         ], path: "Shared/Directory"),
 
         // Services: logic library + thin executable.
-        .target(name: "Ingest", dependencies: ["ServiceKit", "Contracts", "Config", "Store", "MQTT",
+        .target(name: "Ingest", dependencies: ["ServiceKit", "Contracts", "Config", "Store", "MQTT", "Escalator",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -180,6 +180,6 @@ let package = Package(
         .testTarget(name: "EscalatorTests", dependencies: ["Escalator", "TestSupport"]),
         .testTarget(name: "IntegrationHealthTests", dependencies: ["IntegrationHealth", "Router", "TestSupport"]),
         .testTarget(name: "SystemTests", dependencies: ["Ingest", "Router", "WebhookGateway", "SlackGateway", "SMSWhatsAppGateway", "EmailGateway", "GatewayKit",
-                                                        "Escalator", "IntegrationHealth", "TestSupport"]),
+                                                        "Escalator", "IntegrationHealth", "TestSupport", "Directory", "Config"]),
     ]
 )

@@ -58,11 +58,12 @@ public struct EscalationRules: Sendable {
             guard state.status != .resolved else { return EscalationOutcome(state: state) }
             state.alert = event.alert
             let level = state.level + 1
-            let (targets, channels) = manualTargets(level: level, alert: state.alert, tenant: tenant)
+            let (targets, channels, routeEscalation) = manualTargets(level: level, alert: state.alert, tenant: tenant)
             state.level = level
             if state.status != .acknowledged { state.status = .escalated }
             let step = EscalationStepTaken(alertId: state.alert.id, level: level, cause: EscalationCause(kind: .manual), targets: targets,
-                                           channels: channels, reason: event.reason, by: event.by, dueAt: now, nextDueAt: state.nextDueAt)
+                                           channels: channels, reason: event.reason, by: event.by, dueAt: now, nextDueAt: state.nextDueAt,
+                                           channelMode: routeEscalation ? EscalationStepTaken.everyChannel : nil)
             return EscalationOutcome(state: state, steps: [PlannedStep(key: "manual/\(eventID)", step: step)],
                                      log: [AttentionEntry(at: now, kind: .manual, level: level, cause: step.cause, targets: targets,
                                                           channels: channels, by: event.by, reason: event.reason)])
@@ -205,8 +206,11 @@ public struct EscalationRules: Sendable {
         state.level = max(state.level, step.level)
         if state.status == .pending { state.status = .escalated }
         let channels = step.channels?.map(\.rawValue)
+        // A route's escalations page on each of the route's channels; policy steps and deadline levels take the first available.
+        let routeEscalation = timer.kind == .routeRole || timer.kind == .top
         let taken = EscalationStepTaken(alertId: alert.id, level: step.level, cause: step.cause, targets: step.targets, channels: channels,
-                                        reason: step.reason, dueAt: step.dueAt, nextDueAt: state.nextDueAt)
+                                        reason: step.reason, dueAt: step.dueAt, nextDueAt: state.nextDueAt,
+                                        channelMode: routeEscalation ? EscalationStepTaken.everyChannel : nil)
         return EscalationOutcome(state: state, steps: [PlannedStep(key: timer.key, step: taken)],
                                  log: [AttentionEntry(at: now, kind: .step, level: step.level, cause: step.cause, targets: step.targets,
                                                       channels: channels, reason: step.reason)])
@@ -269,21 +273,22 @@ public struct EscalationRules: Sendable {
 
     /// Whom a manual escalation to `level` names: the policy step of that level, else the route's role (level 1)
     /// or the top roles (level 2 and up), else the deadline level's roles for an alert with a deadline, else the top roles.
-    func manualTargets(level: Int, alert: Alert, tenant: Tenant?) -> ([EscalationTargetRef], [String]?) {
-        guard let tenant else { return ([], nil) }
+    /// `routeEscalation`: the targets are the route's, paged on each of its channels as its timers would.
+    func manualTargets(level: Int, alert: Alert, tenant: Tenant?) -> (targets: [EscalationTargetRef], channels: [String]?, routeEscalation: Bool) {
+        guard let tenant else { return ([], nil, false) }
         if let policy = policy(alert, tenant), level < policy.steps.count {
-            return (policy.steps[level].targets.map(Self.reference), policy.steps[level].channels?.map(\.rawValue))
+            return (policy.steps[level].targets.map(Self.reference), policy.steps[level].channels?.map(\.rawValue), false)
         }
         if let route = route(alert, tenant) {
-            if level == 1, let role = route.escalateToRole { return ([EscalationTargetRef(role: role)], route.channels?.map(\.rawValue)) }
+            if level == 1, let role = route.escalateToRole { return ([EscalationTargetRef(role: role)], route.channels?.map(\.rawValue), true) }
             if level >= 2, route.escalateToTopAfter != nil, !tenant.topRoles.isEmpty {
-                return (tenant.topRoles.map { EscalationTargetRef(role: $0) }, route.channels?.map(\.rawValue))
+                return (tenant.topRoles.map { EscalationTargetRef(role: $0) }, route.channels?.map(\.rawValue), true)
             }
         }
         if alert.deadline != nil, let config = deadlineLevel(level, tenant) {
-            return (config.roles.map { EscalationTargetRef(role: $0) }, config.channels?.map(\.rawValue))
+            return (config.roles.map { EscalationTargetRef(role: $0) }, config.channels?.map(\.rawValue), false)
         }
-        return (tenant.topRoles.map { EscalationTargetRef(role: $0) }, nil)
+        return (tenant.topRoles.map { EscalationTargetRef(role: $0) }, nil, false)
     }
 
     static func reference(_ target: EscalationTarget) -> EscalationTargetRef {

@@ -1,6 +1,7 @@
 // Ingest's handling of bus messages: intake, acknowledgements, and escalation levels folded into alert state.
 import Config
 import Contracts
+import Escalator
 import Foundation
 import Logging
 import MQTT
@@ -154,7 +155,13 @@ public struct IngestProcessor: MessageProcessor {
         case .unchanged(let why):
             metrics.unchanged.increment()
             logger.debug("no change for \(tenant)/\(dedupKey): \(why)")
-        case .changed(let alert, let event):
+        case .changed(var alert, var event):
+            if event.kind == .triggered {
+                // The countdown shows from the start: the first due time of the timers the escalator arms for this
+                // alert, by the escalator's own rules; its steps then carry the next ones.
+                alert.nextEscalationAt = EscalationRules().start(alert, tenant: config.current.tenant(id: tenant), now: context.now).state?.nextDueAt
+                event.alert = alert
+            }
             try AlertRecords.save(context.db, alert)
             try context.publish(Envelope(source: context.source, tenant: tenant, time: context.now, data: event),
                                 topic: topics.events(tenant: tenant, alertId: alert.id))

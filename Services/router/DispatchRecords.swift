@@ -50,6 +50,14 @@ public enum DispatchRecords {
                 CREATE INDEX dispatches_alert ON dispatches(tenant, alert_id, created_at);
                 """)
         },
+        Migration("0208_dispatch_times") { db in
+            // When the provider took the message (sent) and when it reached the recipient (delivered), from receipts;
+            // in-app items are both at once. NULL until then.
+            try db.execute(sql: """
+                ALTER TABLE dispatches ADD COLUMN sent_at REAL;
+                ALTER TABLE dispatches ADD COLUMN delivered_at REAL;
+                """)
+        },
     ]
 
     /// Statuses of the audit log: the receipt statuses, plus `pending` (published, no receipt yet) and
@@ -73,6 +81,10 @@ public enum DispatchRecords {
         public var reason: String?
         public var failover: [String]
         public var createdAt: Date
+        /// From the first `sent` (or later) receipt; in-app: when the item was added.
+        public var sentAt: Date?
+        /// From the first `delivered` or `read` receipt; in-app: when the item was added.
+        public var deliveredAt: Date?
     }
 
     /// Extra facts recorded with a dispatch.
@@ -94,25 +106,35 @@ public enum DispatchRecords {
                                      details: Details = Details(), status: String = "pending", envelope: Data?) throws -> Bool {
         let statement = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO dispatches (dispatch_id, tenant, alert_id, event, kind, channel, recipient, recipient_user, status,
-                origin, reason, failover, request, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                origin, reason, failover, request, created_at, updated_at, sent_at, delivered_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        let delivered = status == "delivered" ? now.timeIntervalSince1970 : nil
         try statement.execute(arguments: [dispatch.dispatchId, tenant, dispatch.alert.id, dispatch.event.rawValue, dispatch.kind.rawValue,
                                           dispatch.channel, dispatch.recipient.address, dispatch.recipient.user, status,
                                           details.origin, details.reason, details.failover.isEmpty ? nil : details.failover.joined(separator: ","),
                                           envelope,
-                                          now.timeIntervalSince1970, now.timeIntervalSince1970])
+                                          now.timeIntervalSince1970, now.timeIntervalSince1970, delivered, delivered])
         return db.changesCount > 0
     }
 
     /// Records a targeted user nobody could reach, so the log says so instead of staying silent.
     public static func recordUndeliverable(_ db: Database, id: String, tenant: String, alertId: String, event: String, user: String,
                                            origin: String, reason: String, at now: Date) throws {
+        try recordUnsent(db, id: id, tenant: tenant, alertId: alertId, event: event, channel: "none", recipient: user, user: user,
+                         status: undeliverable, origin: origin, reason: reason, at: now)
+    }
+
+    /// Records a delivery that was due but could not be sent (`failed`: a channel without address or provider;
+    /// `undeliverable`: nobody or no channel at all), with why.
+    public static func recordUnsent(_ db: Database, id: String, tenant: String, alertId: String, event: String, channel: String,
+                                    recipient: String, user: String?, status: String, origin: String, reason: String, at now: Date) throws {
         try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO dispatches (dispatch_id, tenant, alert_id, event, channel, recipient, recipient_user, status, origin,
                 reason, error, created_at, updated_at)
-            VALUES (?, ?, ?, ?, 'none', ?, ?, 'undeliverable', ?, ?, ?, ?, ?)
-            """).execute(arguments: [id, tenant, alertId, event, user, user, origin, reason, reason, now.timeIntervalSince1970, now.timeIntervalSince1970])
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [id, tenant, alertId, event, channel, recipient, user, status, origin, reason, reason,
+                                     now.timeIntervalSince1970, now.timeIntervalSince1970])
     }
 
     /// Applies a receipt. Statuses only move forward (a late `sent` never overwrites `delivered`).
@@ -120,12 +142,16 @@ public enum DispatchRecords {
     @discardableResult
     public static func apply(_ db: Database, _ receipt: DeliveryReceipt, tenant: String, at now: Date) throws -> Bool {
         let statement = try db.cachedStatement(sql: """
-            UPDATE dispatches SET status = ?, attempt = MAX(attempt, ?), error = ?, provider_ref = COALESCE(?, provider_ref), updated_at = ?
+            UPDATE dispatches SET status = ?, attempt = MAX(attempt, ?), error = ?, provider_ref = COALESCE(?, provider_ref), updated_at = ?,
+                sent_at = COALESCE(sent_at, ?), delivered_at = COALESCE(delivered_at, ?)
             WHERE dispatch_id = ? AND tenant = ? AND (CASE status WHEN 'pending' THEN 0 WHEN 'sent' THEN 1 WHEN 'failed' THEN 2
                 WHEN 'bounced' THEN 2 WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 ELSE 0 END) <= ?
             """)
+        let at = now.timeIntervalSince1970
+        let sent = [.sent, .delivered, .read].contains(receipt.status) ? at : nil
+        let delivered = [.delivered, .read].contains(receipt.status) ? at : nil
         try statement.execute(arguments: [receipt.status.rawValue, receipt.attempt, receipt.error, receipt.providerRef,
-                                          now.timeIntervalSince1970, receipt.dispatchId, tenant, rank(receipt.status)])
+                                          at, sent, delivered, receipt.dispatchId, tenant, rank(receipt.status)])
         return db.changesCount > 0
     }
 
@@ -228,7 +254,9 @@ extension DispatchRecords.Row {
                   status: row["status"], attempt: row["attempt"], error: row["error"], providerRef: row["provider_ref"],
                   origin: row["origin"], reason: row["reason"],
                   failover: failover.map { $0.split(separator: ",").map(String.init) } ?? [],
-                  createdAt: Date(timeIntervalSince1970: row["created_at"]))
+                  createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                  sentAt: (row["sent_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                  deliveredAt: (row["delivered_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 
     static func fetch(_ db: Database, sql: String, arguments: StatementArguments) throws -> [Self] {

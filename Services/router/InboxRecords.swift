@@ -37,14 +37,32 @@ public enum InboxRecords {
                 CREATE INDEX inbox_items_alert ON inbox_items(tenant, user, alert_id);
                 """)
         },
+        Migration("0209_inbox_item_details") { db in
+            // What an item is (type), the route's priority, a link, and the alert's status (who, when) and level as
+            // they change: an acknowledgement or resolution updates every recipient's items of the alert, found
+            // through the (tenant, alert_id) index without walking anyone's history.
+            try db.execute(sql: """
+                ALTER TABLE inbox_items ADD COLUMN type TEXT;
+                ALTER TABLE inbox_items ADD COLUMN priority TEXT;
+                ALTER TABLE inbox_items ADD COLUMN link TEXT;
+                ALTER TABLE inbox_items ADD COLUMN status TEXT;
+                ALTER TABLE inbox_items ADD COLUMN status_by TEXT;
+                ALTER TABLE inbox_items ADD COLUMN status_at REAL;
+                ALTER TABLE inbox_items ADD COLUMN level INTEGER;
+                CREATE INDEX inbox_items_by_alert ON inbox_items(tenant, alert_id);
+                """)
+        },
     ]
 
     /// Adds an item; false when it is there already.
     public static func add(_ db: Database, tenant: String, user: String, item: InboxItem) throws -> Bool {
         try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO inbox_items (item_id, tenant, user, alert_id, title, body, severity, at, read)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)
-            """).execute(arguments: [item.id, tenant, user, item.alertId, item.title, item.body, item.severity.rawValue, item.at.timeIntervalSince1970])
+            INSERT OR IGNORE INTO inbox_items (item_id, tenant, user, alert_id, title, body, severity, at, read, type, priority, link,
+                status, status_by, status_at, level)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [item.id, tenant, user, item.alertId, item.title, item.body, item.severity.rawValue, item.at.timeIntervalSince1970,
+                                     item.type, item.priority, item.link, item.status, item.statusBy, item.statusAt?.timeIntervalSince1970,
+                                     item.level])
         guard db.changesCount > 0 else { return false }
         try db.cachedStatement(sql: """
             INSERT INTO inbox_unread (tenant, user, unread) VALUES (?, ?, 1)
@@ -63,6 +81,19 @@ public enum InboxRecords {
         return true
     }
 
+    /// The alert's status (and who changed it, when) and level on every user's items of it; returns the users whose
+    /// items changed, whose snapshots are stale. `by` and `at` nil keep what the items say (an escalation).
+    public static func follow(_ db: Database, tenant: String, alertId: String, status: String, by: String?, at: Date?, level: Int) throws -> [String] {
+        try db.cachedStatement(sql: """
+            UPDATE inbox_items SET status = ?, status_by = COALESCE(?, status_by), status_at = COALESCE(?, status_at),
+                level = MAX(COALESCE(level, 0), ?)
+            WHERE tenant = ? AND alert_id = ?
+            """).execute(arguments: [status, by, at?.timeIntervalSince1970, level, tenant, alertId])
+        guard db.changesCount > 0 else { return [] }
+        return try String.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT user FROM inbox_items WHERE tenant = ? AND alert_id = ? ORDER BY user"),
+                                   arguments: [tenant, alertId])
+    }
+
     private static func lowerUnread(_ db: Database, tenant: String, user: String, by count: Int) throws {
         try db.cachedStatement(sql: "UPDATE inbox_unread SET unread = unread - ? WHERE tenant = ? AND user = ?")
                        .execute(arguments: [count, tenant, user])
@@ -75,7 +106,9 @@ public enum InboxRecords {
         let items = try Row.fetchAll(db.cachedStatement(sql: latestSQL), arguments: [tenant, user, max(keepLatest, 0)]).map { row in
             InboxItem(id: row["item_id"], alertId: row["alert_id"], title: row["title"], body: row["body"],
                       severity: Severity(rawValue: row["severity"]) ?? .info, at: Date(timeIntervalSince1970: row["at"]),
-                      read: (row["read"] as Int) != 0)
+                      read: (row["read"] as Int) != 0, type: row["type"], priority: row["priority"], link: row["link"],
+                      status: row["status"], statusBy: row["status_by"],
+                      statusAt: (row["status_at"] as Double?).map(Date.init(timeIntervalSince1970:)), level: row["level"])
         }
         return InboxSnapshot(user: user, unread: unread, items: items)
     }

@@ -22,7 +22,8 @@ extension RouterProcessor {
             return
         }
         let item = InboxItem(id: request.dispatchId, alertId: request.alert.id, title: request.title, body: request.body,
-                             severity: request.severity, at: context.now)
+                             severity: request.severity, at: context.now, type: "integration", priority: request.priority,
+                             link: request.alert.links.first?.href)
         if try InboxRecords.add(context.db, tenant: topicTenant, user: user, item: item) {
             try publishInbox(tenant: topicTenant, user: user, context)
             RouterMetrics.dispatched(channel: channel)

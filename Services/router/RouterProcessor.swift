@@ -73,6 +73,7 @@ public struct RouterProcessor: MessageProcessor {
             try dispatch(plan, event: event, sourceID: envelope.id, directory: directory, composer: composer, context)
         case .acknowledged, .resolved, .escalated:
             try updates(event, sourceID: envelope.id, directory: directory, context)
+            try inboxFollows(event, tenant: topicTenant, context)
         case .updated, .noted:
             break
         }
@@ -119,6 +120,28 @@ public struct RouterProcessor: MessageProcessor {
                             context)
             }
         }
+        for unusable in plan.unusable {
+            // A channel the user was to get the alert on: a failed row and a failed receipt, never a silent skip.
+            let id = MessageID.derived(sourceID, unusable.channel.rawValue, unusable.user)
+            let recipient = directory.user(id: unusable.user).flatMap { $0.address(for: unusable.channel) } ?? unusable.user
+            RouterMetrics.undeliverable.increment()
+            try DispatchRecords.recordUnsent(context.db, id: id, tenant: tenant, alertId: event.alert.id, event: event.kind.rawValue,
+                                             channel: unusable.channel.rawValue, recipient: recipient, user: unusable.user, status: "failed",
+                                             origin: origin, reason: unusable.reason, at: context.now)
+            let receipt = DeliveryReceipt(dispatchId: id, alertId: event.alert.id, channel: unusable.channel.rawValue, status: .failed,
+                                          attempt: 0, error: unusable.reason,
+                                          recipient: Recipient(kind: .user, user: unusable.user, address: recipient))
+            try context.publish(Envelope(id: MessageID.derived(id, "failed"), source: context.source, tenant: tenant, time: context.now,
+                                         data: receipt),
+                                topic: topics.receipts(tenant: tenant))
+        }
+        if plan.deliveries.isEmpty, plan.undeliverable.isEmpty, plan.slackChannel == nil, let note = plan.note {
+            // Not even an admin to fall back to: the audit log still says so.
+            logger.warning("alert \(tenant)/\(event.alert.id): \(note), and the tenant has no admin to reach")
+            try DispatchRecords.recordUndeliverable(context.db, id: MessageID.derived(sourceID, "none", "admins"), tenant: tenant,
+                                                    alertId: event.alert.id, event: event.kind.rawValue, user: "admins", origin: origin,
+                                                    reason: "\(note); the tenant has no admins", at: context.now)
+        }
         for missed in plan.undeliverable {
             RouterMetrics.undeliverable.increment()
             if let held = repeatedWarnings.admit("undeliverable/\(tenant)/\(missed.user)/\(missed.reason)") {
@@ -141,7 +164,9 @@ public struct RouterProcessor: MessageProcessor {
                                                     envelope: envelope)
             else { return }
             let item = InboxItem(id: request.dispatchId, alertId: request.alert.id, title: request.title, body: request.body,
-                                 severity: request.severity, at: context.now)
+                                 severity: request.severity, at: context.now, type: request.event == .escalated ? "escalation" : "alert",
+                                 priority: request.priority, link: request.alert.links.first?.href, status: request.alert.status.rawValue,
+                                 level: request.alert.level)
             _ = try InboxRecords.add(context.db, tenant: tenant, user: user, item: item)
             try publishInbox(tenant: tenant, user: user, context)
             RouterMetrics.dispatched(channel: request.channel)
@@ -226,11 +251,33 @@ public struct RouterProcessor: MessageProcessor {
         guard alert.tenant == topicTenant else { return refuse("an escalation step", topic) }
         guard alert.isOpen else { return }
         if step.level > 0 { try AlertFacts.recordEscalation(context.db, tenant: topicTenant, alertId: alert.id) }
+        var alert = alert
+        alert.level = max(alert.level, step.level)
         let event = AlertEvent(kind: .escalated, alert: alert, by: step.by,
                                reason: step.reason ?? "level \(step.level): \(step.cause.kind.rawValue.replacingOccurrences(of: "_", with: " "))")
         let plan = RoutingPlanner.plan(step: step, alert: alert, tenant: directory, now: context.now)
+        if Self.updatesWhatWasSent(step) {
+            // What was sent before shows the escalation (before this step's own messages go out, so they are not
+            // updated by their own step); a manual escalation's updates come with its `escalated` event.
+            // Ids of their own: the step's new message to someone already notified on a channel is another dispatch.
+            let updatesID = MessageID.derived(envelope.id, "updates")
+            try updates(event, sourceID: updatesID, directory: directory, context)
+            try serviceNotifications(event, sourceID: updatesID, tenant: directory.tenant, context)
+        }
+        // The in-app items show the level reached, a manual escalation's too (its event carried the level before it).
+        if step.level > 0, step.cause.kind != .deadlineNotice { try inboxFollows(event, tenant: topicTenant, context) }
         let composer = DispatchComposer(config: config.current, now: context.now, environment: environment)
         try dispatch(plan, event: event, sourceID: envelope.id, directory: directory, composer: composer, context)
+    }
+
+    /// An automatic escalation (a policy step above level 0, a route's role or top step, a deadline level) updates the
+    /// messages already sent; a first policy step is the first notification, a deadline notice raises nothing, and a
+    /// manual step's updates go out with its `escalated` lifecycle event.
+    static func updatesWhatWasSent(_ step: EscalationStepTaken) -> Bool {
+        switch step.cause.kind {
+        case .manual, .deadlineNotice: false
+        case .policyStep, .routeRole, .top, .deadlineThreshold: step.level > 0
+        }
     }
 
     // MARK: receipts and failover

@@ -31,8 +31,10 @@ public enum RouterService {
                            consumes: [ChannelName.inApp.rawValue], holdsDispatches: true, subscriptions: subscriptions)
     }
 
-    public static func run(_ runtime: ServiceRuntime, installSignalHandlers: Bool = true) async throws {
-        let processor = RouterProcessor(config: runtime.config, topics: runtime.topics, logger: runtime.logger)
+    /// - Parameter environment: where provider secrets are looked up (which channels can carry a delivery).
+    public static func run(_ runtime: ServiceRuntime, environment: [String: String] = ProcessInfo.processInfo.environment,
+                           installSignalHandlers: Bool = true) async throws {
+        let processor = RouterProcessor(config: runtime.config, topics: runtime.topics, logger: runtime.logger, environment: environment)
         let config = runtime.config
         let pruner = HistoryPruner(store: runtime.store, relay: runtime.relay, logger: runtime.logger,
                                    steps: RouterHistory.steps(config: config, topics: runtime.topics, source: runtime.source))

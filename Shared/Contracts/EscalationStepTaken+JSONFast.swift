@@ -81,7 +81,9 @@ extension EscalationCause: JSONFastCodable {
 extension EscalationStepTaken: JSONFastCodable {
     private enum Field: String, JSONFieldName {
         case alertId = "alert_id"
-        case by, cause, channels
+        case by, cause
+        case channelMode = "channel_mode"
+        case channels
         case dueAt = "due_at"
         case level
         case nextDueAt = "next_due_at"
@@ -94,6 +96,7 @@ extension EscalationStepTaken: JSONFastCodable {
         writer.field("alert_id", alertId)
         writer.field("by", by)
         try writer.field("cause", cause)
+        writer.field("channel_mode", channelMode)
         writer.field("channels", channels)
         writer.field("due_at", dueAt)
         writer.field("level", level)
@@ -109,6 +112,7 @@ extension EscalationStepTaken: JSONFastCodable {
         var cause: EscalationCause?
         var targets: [EscalationTargetRef]?
         var channels: [String]?
+        var channelMode: String?
         var reason: String?
         var by: String?
         var dueAt: Date?
@@ -119,6 +123,7 @@ extension EscalationStepTaken: JSONFastCodable {
             case .alertId: alertId = try reader.string()
             case .by: by = try reader.optionalString()
             case .cause: cause = try reader.decode(EscalationCause.self)
+            case .channelMode: channelMode = try reader.optionalString()
             case .channels: channels = try reader.optionalStringArray()
             case .dueAt: dueAt = try reader.date()
             case .level: level = try reader.int()
@@ -129,6 +134,7 @@ extension EscalationStepTaken: JSONFastCodable {
         }
         self.init(alertId: try reader.required(alertId, Field.alertId), level: try reader.required(level, Field.level),
                   cause: try reader.required(cause, Field.cause), targets: try reader.required(targets, Field.targets),
-                  channels: channels, reason: reason, by: by, dueAt: try reader.required(dueAt, Field.dueAt), nextDueAt: nextDueAt)
+                  channels: channels, reason: reason, by: by, dueAt: try reader.required(dueAt, Field.dueAt), nextDueAt: nextDueAt,
+                  channelMode: channelMode)
     }
 }

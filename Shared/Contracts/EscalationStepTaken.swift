@@ -57,6 +57,8 @@ public struct EscalationCause: Codable, Sendable, Equatable {
 
 public struct EscalationStepTaken: EnvelopePayload {
     public static let eventType = "alerting.escalation.step"
+    /// `channel_mode` of a step sent on every channel of its list the recipient has an address for.
+    public static let everyChannel = "all"
 
     public var alertId: String
     public var level: Int
@@ -64,13 +66,16 @@ public struct EscalationStepTaken: EnvelopePayload {
     public var targets: [EscalationTargetRef]
     /// Overrides user preferences for this step.
     public var channels: [String]?
+    /// `all`: every channel of `channels` the recipient has an address for (a route's escalation pages as the route's
+    /// first notification does); absent: the first available, each user's own `channel_mode` applying.
+    public var channelMode: String?
     public var reason: String?
     public var by: String?
     public var dueAt: Date
     public var nextDueAt: Date?
 
     public init(alertId: String, level: Int, cause: EscalationCause, targets: [EscalationTargetRef], channels: [String]? = nil,
-                reason: String? = nil, by: String? = nil, dueAt: Date, nextDueAt: Date? = nil) {
+                reason: String? = nil, by: String? = nil, dueAt: Date, nextDueAt: Date? = nil, channelMode: String? = nil) {
         self.alertId = alertId
         self.level = level
         self.cause = cause
@@ -80,6 +85,7 @@ public struct EscalationStepTaken: EnvelopePayload {
         self.by = by
         self.dueAt = dueAt
         self.nextDueAt = nextDueAt
+        self.channelMode = channelMode
     }
 
     enum CodingKeys: String, CodingKey {
@@ -87,5 +93,6 @@ public struct EscalationStepTaken: EnvelopePayload {
         case alertId = "alert_id"
         case dueAt = "due_at"
         case nextDueAt = "next_due_at"
+        case channelMode = "channel_mode"
     }
 }

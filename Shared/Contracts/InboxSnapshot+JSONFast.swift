@@ -4,7 +4,10 @@ import Foundation
 extension InboxItem: JSONFastCodable {
     private enum Field: String, JSONFieldName {
         case alertId = "alert_id"
-        case at, body, id, read, severity, title
+        case at, body, id, level, link, priority, read, severity, status
+        case statusAt = "status_at"
+        case statusBy = "status_by"
+        case title, type
         static let fieldTable = JSONFieldTable<Field>()
     }
 
@@ -14,9 +17,16 @@ extension InboxItem: JSONFastCodable {
         writer.field("at", at)
         writer.field("body", body)
         writer.field("id", id)
+        writer.field("level", level)
+        writer.field("link", link)
+        writer.field("priority", priority)
         writer.field("read", read)
         try writer.field("severity", severity)
+        writer.field("status", status)
+        writer.field("status_at", statusAt)
+        writer.field("status_by", statusBy)
         writer.field("title", title)
+        writer.field("type", type)
         writer.endObject()
     }
 
@@ -28,6 +38,13 @@ extension InboxItem: JSONFastCodable {
         var severity: Severity?
         var at: Date?
         var read: Bool?
+        var type: String?
+        var priority: String?
+        var link: String?
+        var status: String?
+        var statusBy: String?
+        var statusAt: Date?
+        var level: Int?
         var object = try reader.beginObject(Field.self)
         while let field = try reader.nextField(&object) {
             switch field {
@@ -35,15 +52,23 @@ extension InboxItem: JSONFastCodable {
             case .at: at = try reader.date()
             case .body: body = try reader.string()
             case .id: id = try reader.string()
+            case .level: level = try reader.optionalInt()
+            case .link: link = try reader.optionalString()
+            case .priority: priority = try reader.optionalString()
             case .read: read = try reader.bool()
             case .severity: severity = try reader.decode(Severity.self)
+            case .status: status = try reader.optionalString()
+            case .statusAt: statusAt = try reader.optionalDate()
+            case .statusBy: statusBy = try reader.optionalString()
             case .title: title = try reader.string()
+            case .type: type = try reader.optionalString()
             }
         }
         self.init(id: try reader.required(id, Field.id), alertId: try reader.required(alertId, Field.alertId),
                   title: try reader.required(title, Field.title), body: try reader.required(body, Field.body),
                   severity: try reader.required(severity, Field.severity), at: try reader.required(at, Field.at),
-                  read: try reader.required(read, Field.read))
+                  read: try reader.required(read, Field.read), type: type, priority: priority, link: link, status: status,
+                  statusBy: statusBy, statusAt: statusAt, level: level)
     }
 }
 

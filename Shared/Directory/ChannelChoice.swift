@@ -23,14 +23,25 @@ public enum ChannelChoice {
         return UserDelivery(user: user.id, channels: [first], failover: Array(usable.dropFirst()))
     }
 
+    /// The channels that were to be sent on (every channel of the list: a route's `channels`, a user's `all`) but
+    /// cannot be, each with why: recorded as failed deliveries.
+    public static func unusable(for user: User, override: [ChannelName]?, mode: Mode, directory: TenantDirectory,
+                                skip: Set<ChannelName> = []) -> [UnusableChannel] {
+        guard mode == .each || user.channelMode == .all else { return [] }
+        var seen = Set<ChannelName>()
+        return (override ?? user.channels ?? User.defaultChannels)
+            .filter { seen.insert($0).inserted && !skip.contains($0) && (user.address(for: $0) == nil || !directory.isAvailable($0)) }
+            .map { UnusableChannel(user: user.id, channel: $0, reason: why($0, user)) }
+    }
+
     /// Why a user has no usable channel, for the audit log.
     public static func whyUndeliverable(_ user: User, override: [ChannelName]?, directory: TenantDirectory) -> String {
         let list = override ?? user.channels ?? User.defaultChannels
         if list.isEmpty { return "no channels listed" }
-        let parts = list.map { channel -> String in
-            if user.address(for: channel) == nil { return "\(channel): no address" }
-            return "\(channel): not configured"
-        }
-        return parts.joined(separator: ", ")
+        return list.map { why($0, user) }.joined(separator: ", ")
+    }
+
+    static func why(_ channel: ChannelName, _ user: User) -> String {
+        user.address(for: channel) == nil ? "\(channel): no address" : "\(channel): not configured"
     }
 }

@@ -30,6 +30,13 @@ public struct Undeliverable: Sendable, Equatable {
     public var reason: String
 }
 
+/// A channel a user was to get the alert on that cannot carry it (no address, provider or secret missing).
+public struct UnusableChannel: Sendable, Equatable {
+    public var user: String
+    public var channel: ChannelName
+    public var reason: String
+}
+
 public struct RoutingPlan: Sendable, Equatable {
     public var origin: TargetOrigin
     /// The route that matched, if any.
@@ -38,6 +45,8 @@ public struct RoutingPlan: Sendable, Equatable {
     /// In notification order.
     public var deliveries: [UserDelivery]
     public var undeliverable: [Undeliverable]
+    /// Channels to be sent on that cannot be: recorded as failed, never silently skipped.
+    public var unusable: [UnusableChannel] = []
     /// A Slack channel the route (or the alert's service) posts to once, instead of Slack messages per user.
     public var slackChannel: String?
     /// Why the plan looks the way it does when it is not obvious (fallback to admins).

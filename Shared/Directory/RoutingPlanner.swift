@@ -22,7 +22,9 @@ public enum RoutingPlanner {
         }
         let severity = SeverityLevel(rawValue: alert.severity.rawValue) ?? .critical
         var note: String?
-        let wanting = candidates.filter { $0.wants(severity) }
+        // A critical or high route reaches its users whatever their min_severity; normal and low respect it.
+        let urgent = route.map { $0.priority >= .high } ?? false
+        let wanting = urgent ? candidates : candidates.filter { $0.wants(severity) }
         if wanting.isEmpty {
             let why = candidates.isEmpty
                 ? (route.map { "route \($0.id) targets nobody who receives incident notifications" } ?? "incident targeting selects nobody")
@@ -33,41 +35,65 @@ public enum RoutingPlanner {
         } else {
             candidates = wanting
         }
-        // A route's Slack goes to its channel once (or the service's), not to each user.
-        let slackChannel: String?
-        if let route, route.channels?.contains(.slack) == true {
-            slackChannel = route.slackChannel ?? alert.service.flatMap { directory.service(id: $0)?.slackChannel }
-        } else {
-            slackChannel = nil
-        }
+        let slackChannel = Self.slackChannel(of: route, alert: alert, directory: directory)
         var plan = RoutingPlan(origin: origin, route: route?.id, priority: route?.priority, slackChannel: slackChannel, note: note)
         let override = route?.channels
-        for user in candidates {
-            if let delivery = ChannelChoice.choose(for: user, override: override, mode: override == nil ? .user : .each,
-                                                   directory: directory, skip: slackChannel == nil ? [] : [.slack]) {
-                plan.deliveries.append(delivery)
-            } else if !(slackChannel != nil && override == [.slack]) {
-                plan.undeliverable.append(Undeliverable(user: user.id, reason: ChannelChoice.whyUndeliverable(user, override: override, directory: directory)))
-            }
-        }
+        plan.add(candidates, override: override, mode: override == nil ? .user : .each, directory: directory,
+                 skip: slackChannel == nil ? [] : [.slack])
         return plan
     }
 
+    /// A route's Slack goes to its channel once (or the service's), not to each user.
+    static func slackChannel(of route: Route?, alert: Alert, directory: TenantDirectory) -> String? {
+        guard let route, route.channels?.contains(.slack) == true else { return nil }
+        return route.slackChannel ?? alert.service.flatMap { directory.service(id: $0)?.slackChannel }
+    }
+
     /// Plans an escalation step at the moment it is due: its targets resolved now, its channels overriding the
-    /// users' lists (each user's channel_mode still applies). Opt-outs do not apply: the step names these people.
+    /// users' lists. Two rules (docs/escalation.md): a route's escalation (`channel_mode: all`) pages on each of the
+    /// route's channels the user has an address for, as the route's first notification does (its Slack channel
+    /// already holds the alert and is updated in place, so no Slack per user there); a policy step or a deadline
+    /// level takes the first available channel, each user's `channel_mode` still applying. Opt-outs do not apply:
+    /// the step names these people. Targets held by nobody: the tenant's admins, with a note saying why.
     public static func plan(step: EscalationStepTaken, alert: Alert, tenant directory: TenantDirectory, now: Date) -> RoutingPlan {
         var seen = Set<String>()
-        let users = step.targets.flatMap { Targets.resolve($0, in: directory, at: now) }.filter { seen.insert($0.id).inserted }
+        var users = step.targets.flatMap { Targets.resolve($0, in: directory, at: now) }.filter { seen.insert($0.id).inserted }
         let override = step.channels.map { $0.map { ChannelName(rawValue: $0) } }
-        var plan = RoutingPlan(origin: .escalation)
+        let route = directory.route(category: alert.category, type: alert.type)
+        var plan = RoutingPlan(origin: .escalation, route: route?.id, priority: route?.priority)
+        if users.isEmpty {
+            let named = step.targets.isEmpty ? "no targets" : step.targets.map(describe).joined(separator: ", ")
+            plan.origin = .fallback
+            plan.note = "escalation level \(step.level) (\(step.cause.kind.rawValue.replacingOccurrences(of: "_", with: " "))): "
+                + "\(named) resolve to nobody: sent to the tenant's admins"
+            users = Targets.admins(in: directory)
+        }
+        let everyChannel = step.channelMode == EscalationStepTaken.everyChannel
+        let skip: Set<ChannelName> = everyChannel && slackChannel(of: route, alert: alert, directory: directory) != nil ? [.slack] : []
+        plan.add(users, override: override, mode: everyChannel ? .each : .user, directory: directory, skip: skip)
+        return plan
+    }
+
+    static func describe(_ target: EscalationTargetRef) -> String {
+        if let schedule = target.schedule { return "schedule \(schedule)" }
+        if let team = target.team { return "team \(team)\(target.onlyLead == true ? " (lead)" : "")" }
+        if let role = target.role { return "role \(role)" }
+        if let user = target.user { return "user \(user)" }
+        return "an empty target"
+    }
+}
+
+extension RoutingPlan {
+    /// Each user's deliveries; who has no usable channel is undeliverable, and a channel that was to be sent on
+    /// (every channel of the list) but cannot be is unusable: both recorded, never silently skipped.
+    mutating func add(_ users: [User], override: [ChannelName]?, mode: ChannelChoice.Mode, directory: TenantDirectory, skip: Set<ChannelName>) {
         for user in users {
-            if let delivery = ChannelChoice.choose(for: user, override: override, mode: .user, directory: directory) {
-                plan.deliveries.append(delivery)
-            } else {
-                plan.undeliverable.append(Undeliverable(user: user.id, reason: ChannelChoice.whyUndeliverable(user, override: override, directory: directory)))
+            if let delivery = ChannelChoice.choose(for: user, override: override, mode: mode, directory: directory, skip: skip) {
+                deliveries.append(delivery)
+                unusable += ChannelChoice.unusable(for: user, override: override, mode: mode, directory: directory, skip: skip)
+            } else if !(skip.contains(.slack) && override == [.slack]) {
+                undeliverable.append(Undeliverable(user: user.id, reason: ChannelChoice.whyUndeliverable(user, override: override, directory: directory)))
             }
         }
-        if users.isEmpty { plan.note = "escalation step level \(step.level) resolved to nobody" }
-        return plan
     }
 }

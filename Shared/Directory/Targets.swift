@@ -36,7 +36,7 @@ public enum Targets {
 
     /// Incident targeting: `priority_users` first in their order, then the mode's users (`users_with_services`: owners of
     /// the alert's service before other service owners; `all_members`; `specific_users` and `specific_roles`),
-    /// viewers only with `include_viewers`, and nobody who opted out of incident notifications.
+    /// viewers only with `include_viewers` and nobody who opted out of incident notifications, priority users included.
     public static func incident(for alert: Alert, in directory: TenantDirectory) -> [User] {
         let targeting = directory.tenant.incidentTargeting
         let users = directory.tenant.users
@@ -54,9 +54,10 @@ public enum Targets {
             modeUsers = targeting.specificUsers.compactMap(directory.user(id:))
                 + targeting.specificRoles.flatMap { directory.users(withRole: $0) }
         }
-        ordered += modeUsers.filter { targeting.includeViewers || !isViewer($0) }
+        ordered += modeUsers
+        // Priority users are held to the same allowed set as everyone: no viewers unless included, no opt-outs.
         var seen = Set<String>()
-        return ordered.filter { $0.receiveIncidentNotifications && seen.insert($0.id).inserted }
+        return ordered.filter { (targeting.includeViewers || !isViewer($0)) && $0.receiveIncidentNotifications && seen.insert($0.id).inserted }
     }
 
     /// A viewer holds the `viewer` role and nothing that makes them a responder.

@@ -31,6 +31,8 @@ public final class DestinationQueues: @unchecked Sendable {
         var parkedHead = 0
         /// Parked jobs asked back and not offered again yet: counted as queued when asking for more.
         var recalling = 0
+        /// Queued jobs of a critical or high route, at the front of the lane (after `head`, before the others).
+        var urgent = 0
         var queued: Int { jobs.count - head }
         var parkedCount: Int { parked.count - parkedHead }
     }
@@ -93,14 +95,21 @@ public final class DestinationQueues: @unchecked Sendable {
                 lane.bucket = TokenBucket(pacing: destination.pacing, now: now)
             }
             lane.destination = destination
-            let (wait, busy) = estimatedWait(&lane, ahead: deferredAhead[destination.key, default: 0], now: now)
+            let urgent = Self.isUrgent(job)
+            let (wait, busy) = estimatedWait(&lane, ahead: deferredAhead[destination.key, default: 0], urgent: urgent, now: now)
             if wait > maxQueueWait {
                 deferredAhead[destination.key, default: 0] += 1
                 deferred.append(Deferral(job: job, notBefore: now + wait))
                 if busy && lane.parkedCount < Self.parkedLimit { lane.parked.append(job.seq) }
             } else {
                 if lane.queued == 0 { order.append(destination.key) }
-                lane.jobs.append(job)
+                if urgent {
+                    // Ahead of every job of a normal or low route, behind the urgent ones queued before it.
+                    lane.jobs.insert(job, at: lane.head + lane.urgent)
+                    lane.urgent += 1
+                } else {
+                    lane.jobs.append(job)
+                }
                 queuedAny += 1
             }
             lanes[destination.key] = lane
@@ -109,11 +118,18 @@ public final class DestinationQueues: @unchecked Sendable {
         return deferred
     }
 
-    /// When a job queued now would start, from now; `busy`: the wait comes from attempts ahead of it (an estimate
-    /// from their mean duration), not from a pause or pacing (which are known).
-    private func estimatedWait(_ lane: inout Lane, ahead: Int, now: Double) -> (wait: Double, busy: Bool) {
+    /// A dispatch of a critical or high route goes to the front of its destination's queue, and destinations with
+    /// such a job at their front are served first.
+    public static func isUrgent(_ job: GatewayJob) -> Bool {
+        job.dispatch.priority == "critical" || job.dispatch.priority == "high"
+    }
+
+    /// When a job queued now would start, from now (an urgent one waits only behind the urgent ones); `busy`: the
+    /// wait comes from attempts ahead of it (an estimate from their mean duration), not from a pause or pacing
+    /// (which are known).
+    private func estimatedWait(_ lane: inout Lane, ahead: Int, urgent: Bool = false, now: Double) -> (wait: Double, busy: Bool) {
         let paused = max(0, lane.pausedUntil - now)
-        let waiting = lane.queued + ahead
+        let waiting = (urgent ? lane.urgent : lane.queued) + ahead
         let paced = max(lane.bucket.wait(forPosition: waiting, now: now), groupWait(lane.destination, position: waiting, now: now))
         let busy = lane.inFlight + waiting >= maxInFlight
             ? Double(lane.inFlight + waiting - maxInFlight + 1) / Double(maxInFlight) * lane.meanDuration : 0
@@ -196,10 +212,12 @@ public final class DestinationQueues: @unchecked Sendable {
         while !closed {
             let now = clock()
             var earliest = Double.infinity
-            for step in 0..<order.count {
+            // Two rounds: destinations with an urgent job at their front first, then all of them.
+            for step in 0..<(2 * order.count) {
                 let index = (next + step) % order.count
                 let key = order[index]
                 guard var lane = lanes[key] else { continue }
+                if step < order.count, lane.urgent == 0 { continue }
                 guard lane.inFlight < maxInFlight else { continue }
                 if lane.pausedUntil > now { earliest = min(earliest, lane.pausedUntil); continue }
                 let wait = max(lane.bucket.wait(now: now), groupWait(lane.destination, position: 0, now: now))
@@ -208,6 +226,7 @@ public final class DestinationQueues: @unchecked Sendable {
                 if let group = lane.destination.group { groupBuckets[group.key]?.take(now: now) }
                 let job = lane.jobs[lane.head]
                 lane.head += 1
+                lane.urgent = max(0, lane.urgent - 1)
                 lane.inFlight += 1
                 if lane.queued == 0 {
                     lane.jobs.removeAll(keepingCapacity: true)
@@ -265,6 +284,7 @@ public final class DestinationQueues: @unchecked Sendable {
             }
             lane.jobs.removeAll()
             lane.head = 0
+            lane.urgent = 0
         }
         recalled = recallIfRoom(&lane, now: now)
         if lane.queued == 0 && lane.inFlight == 0 && lane.parkedCount == 0 && lane.recalling == 0 && lane.pausedUntil <= now && lane.pauses == 0

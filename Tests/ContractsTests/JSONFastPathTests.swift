@@ -101,7 +101,8 @@ func sampleStep() -> EscalationStepTaken {
     EscalationStepTaken(alertId: "a1", level: 2, cause: EscalationCause(kind: .policyStep, policy: "p", step: 2, repeatNumber: 0, percent: 80),
                         targets: [EscalationTargetRef(schedule: "s", team: "ops", onlyLead: true, role: "lead", user: "u"),
                                   EscalationTargetRef(onlyLead: false), EscalationTargetRef()],
-                        channels: ["sms", "voice"], reason: "no answer", by: "escalator", dueAt: fixedTime, nextDueAt: wholeSecond)
+                        channels: ["sms", "voice"], reason: "no answer", by: "escalator", dueAt: fixedTime, nextDueAt: wholeSecond,
+                        channelMode: "all")
 }
 
 func envelope<P: EnvelopePayload>(_ payload: P, id: String = "e1") -> Envelope<P> {
@@ -154,7 +155,10 @@ func envelope<P: EnvelopePayload>(_ payload: P, id: String = "e1") -> Envelope<P
     }
     for action in AckCommand.Action.allCases { try expectRoundTrip(ActionLink(action: action, token: "t")) }
     let inbox = InboxSnapshot(user: "alice", unread: 1, items: [InboxItem(id: "i", alertId: "a1", title: "t", body: "b", severity: .warning, at: fixedTime),
-                                                               InboxItem(id: "j", alertId: "a2", title: "", body: "", severity: .error, at: wholeSecond, read: true)])
+                                                               InboxItem(id: "j", alertId: "a2", title: "", body: "", severity: .error, at: wholeSecond, read: true),
+                                                               InboxItem(id: "k", alertId: "a3", title: "t", body: "b", severity: .critical, at: fixedTime,
+                                                                         type: "escalation", priority: "critical", link: "https://x.test/a3",
+                                                                         status: "acknowledged", statusBy: "bob", statusAt: wholeSecond, level: 2)])
     try expectRoundTrip(inbox)
     try expectRoundTrip(envelope(inbox))
     try expectRoundTrip(envelope(InboxSnapshot(user: "u", unread: 0, items: [])))
@@ -296,7 +300,7 @@ func envelope<P: EnvelopePayload>(_ payload: P, id: String = "e1") -> Envelope<P
         {"alert_id":"a","level":1,"cause":{"kind":"route_role","repeat":3,"percent":null},"targets":[{},{"only_lead":true},{"only_lead":null}],
          "channels":null,"due_at":"2026-11-23T16:00:00Z"}
         """)
-    try expectSameValue(EscalationStepTaken.self, #"{"alert_id":"a","level":1,"cause":{"kind":"top"},"targets":[],"channels":["a","\u0062"],"due_at":"2026-11-23T16:00:00Z"}"#)
+    try expectSameValue(EscalationStepTaken.self, #"{"alert_id":"a","level":1,"cause":{"kind":"top"},"targets":[],"channels":["a","\u0062"],"channel_mode":"all","due_at":"2026-11-23T16:00:00Z"}"#)
     try expectSameValue(AckCommand.self, #"{"action":"note","note":"line1\nline2","id":null}"#)
     try expectSameValue(DispatchRequest.self, """
         {"dispatch_id":"d","kind":"update","event":"noted","channel":"c","recipient":{"kind":"service","address":"a"},"title":"t","body":"b",

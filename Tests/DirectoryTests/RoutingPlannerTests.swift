@@ -147,6 +147,14 @@ let targetingCases: [TargetingCase] = [
                   targeting: "{mode: specific_users, specific_users: [cy], specific_roles: [db]}", expected: ["cy", "bea"]),
     TargetingCase(name: "an opted-out priority user is still left out",
                   targeting: "{mode: specific_users, specific_users: [cy], priority_users: [out]}", expected: ["cy"]),
+    TargetingCase(name: "a viewer among the priority users is left out",
+                  targeting: "{mode: specific_users, specific_users: [cy], priority_users: [vi, bea]}", expected: ["bea", "cy"]),
+    TargetingCase(name: "a viewer among the priority users is kept with include_viewers",
+                  targeting: "{mode: specific_users, specific_users: [cy], priority_users: [vi], include_viewers: true}", expected: ["vi", "cy"]),
+    TargetingCase(name: "specific_users alone, in their order, not the directory's",
+                  targeting: "{mode: specific_users, specific_users: [cy, al]}", expected: ["cy", "al"]),
+    TargetingCase(name: "specific_users naming a viewer: left out without include_viewers",
+                  targeting: "{mode: specific_users, specific_users: [vi, bea]}", expected: ["bea"]),
 ]
 
 @Test(arguments: targetingCases)

@@ -90,6 +90,36 @@ private let day: TimeInterval = 86_400
         #expect(sim.steps[0].nextDueAt == Fixture.t0.addingTimeInterval(120 * minute))
     }
 
+    /// Two channel rules: a route's escalations page on each of the route's channels; policy steps, deadline
+    /// levels and notices take the first available.
+    @Test(arguments: [
+        ("route role and top", "finance", nil as String?, "2026-12-01T00:00:00Z" as String?, [EscalationCause.Kind.routeRole: "all", .top: "all"]),
+        ("policy steps", nil, "press", nil, [.policyStep: nil]),
+        ("deadline levels", nil, "plain", "2026-01-01T00:00:00Z", [.deadlineThreshold: nil]),
+    ] as [(String, String?, String?, String?, [EscalationCause.Kind: String?])])
+    func aRouteEscalationPagesOnEveryChannelOthersTakeTheFirstAvailable(
+        _ name: String, _ category: String?, _ service: String?, _ deadline: String?, _ expected: [EscalationCause.Kind: String?]) throws {
+        var sim = Simulation(tenant: try Fixture.tenant())
+        let due = deadline.flatMap(RFC3339.date(from:)).map { max($0, Fixture.t0.addingTimeInterval(4 * hour)) }
+        sim.send(.triggered, Fixture.alert(service: service, category: category, deadline: category == nil ? due : nil))
+        sim.run(for: 3 * hour)
+        for step in sim.steps where expected.keys.contains(step.cause.kind) {
+            #expect(step.channelMode == expected[step.cause.kind]!, "\(name): \(step.cause.kind)")
+        }
+        #expect(sim.steps.contains { expected.keys.contains($0.cause.kind) }, "\(name)")
+    }
+
+    @Test func aManualEscalationToTheRoutesRolePagesOnEveryChannelToo() throws {
+        var sim = Simulation(tenant: try Fixture.tenant())
+        sim.send(.triggered, Fixture.alert(category: "finance"))
+        sim.send(.escalated, Fixture.alert(category: "finance"), by: "bob", reason: "urgent")
+        #expect(sim.steps.map(\.channelMode) == ["all"])
+        var policy = Simulation(tenant: try Fixture.tenant(routes: noRoutes))
+        policy.send(.triggered, Fixture.alert(service: "press"))
+        policy.send(.escalated, Fixture.alert(service: "press"), by: "bob", reason: "urgent")
+        #expect(policy.steps.last?.cause.kind == .manual && policy.steps.last?.channelMode == nil, "a policy's step: first available")
+    }
+
     @Test func theFirstEnabledMatchingRouteDecides() throws {
         var sim = Simulation(tenant: try Fixture.tenant())
         sim.send(.triggered, Fixture.alert(category: "sales"))

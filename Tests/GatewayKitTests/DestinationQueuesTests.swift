@@ -12,11 +12,11 @@ final class ManualClock: Sendable {
     func advance(_ seconds: Double) { value.withLock { $0 += seconds } }
 }
 
-func job(_ seq: Int64) -> GatewayJob {
+func job(_ seq: Int64, priority: String? = nil) -> GatewayJob {
     let alert = Alert(id: "a\(seq)", tenant: "acme", dedupKey: "k\(seq)", severity: .error, summary: "s", createdAt: Date(timeIntervalSince1970: 0))
     let dispatch = DispatchRequest(dispatchId: "d\(seq)", kind: .notify, event: .triggered, channel: "webhook",
                                    recipient: Recipient(kind: .service, service: "svc", address: "hook"), title: "t", body: "b",
-                                   severity: .error, alert: alert)
+                                   severity: .error, priority: priority, alert: alert)
     return GatewayJob(seq: seq, dispatchId: "d\(seq)", tenant: "acme", dispatch: dispatch)
 }
 
@@ -174,4 +174,18 @@ let fast = GatewayDestination(key: "host b", label: "b")
     #expect(deferred.map(\.job.seq) == [11])
     _ = queues.attemptEnded(paced, duration: 0.01, succeeded: true)
     #expect(queues.takeRecalls().isEmpty, "a paced wait is known, not a guess")
+
+@Test func aCriticalOrHighJobGoesToTheFrontOfItsQueueAndItsDestinationIsServedFirst() {
+    let clock = ManualClock()
+    let queues = DestinationQueues(maxInFlight: 1, clock: { clock.now })
+    #expect(queues.offer([(job(1), slow), (job(2, priority: "low"), slow), (job(3), fast), (job(4, priority: "normal"), slow)]).isEmpty)
+    #expect(queues.offer([(job(5, priority: "high"), slow), (job(6, priority: "critical"), slow), (job(7), fast),
+                          (job(8, priority: "critical"), fast)]).isEmpty)
+    var taken: [Int64] = []
+    for _ in 0..<8 {
+        guard let (next, destination) = queues.take() else { break }
+        taken.append(next.seq)
+        _ = queues.attemptEnded(destination, duration: 0.01, succeeded: true)
+    }
+    #expect(taken == [5, 8, 6, 3, 1, 7, 2, 4], "urgent jobs first, in the order they came, then the others round robin")
 }

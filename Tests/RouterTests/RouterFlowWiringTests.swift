@@ -95,7 +95,7 @@ func routerFlowOverTheBus() async throws {
     #expect(failover.recipient.address == "bob@acme.example.test" && failover.alert.id == "a2")
 
     // Waiting for the delivered receipt to be applied before the acknowledgement, so the update carries its reference.
-    try await eventually { try router.runtime.store.read { try DispatchRecords.forAlert($0, tenant: "acme", alertId: "a1") }
+    try await eventuallyTrue { try router.runtime.store.read { try DispatchRecords.forAlert($0, tenant: "acme", alertId: "a1") }
         .contains { $0.channel == "email" && $0.status == "delivered" } }
     var acknowledged = finance
     acknowledged.status = .acknowledged
@@ -113,11 +113,14 @@ func routerFlowOverTheBus() async throws {
         dispatches(recorder).contains { $0.request.kind == .update } && dispatches(recorder).contains { $0.request.event == .escalated }
             && ((try? Envelope<InboxSnapshot>.decode(recorder.messages(on: "alerting/inbox/acme/alice").last!.payload).data.unread) == 0)
     }
-    let updates = dispatches(recorder).filter { $0.request.kind == .update }
+    let updates = dispatches(recorder).filter { $0.request.kind == .update && $0.request.alert.id == "a1" }
     #expect(updates.count == 1, "the e-mail gets an update; the in-app item is not re-sent")
     #expect(updates.first?.topic == "alerting/dispatch/email/acme")
     #expect(updates.first?.request.providerRef == "<m1@example.test>" && updates.first?.request.event == .acknowledged)
-    let escalation = try #require(dispatches(recorder).first { $0.request.event == .escalated }?.request)
+    let escalation = try #require(dispatches(recorder).first { $0.request.event == .escalated && $0.request.kind == .notify }?.request)
+    // The level 1 step also updates what a2 already reached: bob's e-mail (his failed SMS is not updated).
+    #expect(dispatches(recorder).filter { $0.request.kind == .update && $0.request.alert.id == "a2" }
+        .map { "\($0.request.event):\($0.topic):\($0.request.recipient.user ?? "-")" } == ["escalated:alerting/dispatch/email/acme:bob"])
     #expect(escalation.channel == "sms" && escalation.recipient.user == "alice" && escalation.alert.id == "a2")
 
     // A late subscriber (an app opening) gets the retained inbox at once.
@@ -138,26 +141,17 @@ func routerFlowOverTheBus() async throws {
     #expect(report.medianSecondsToAck.map { abs($0 - 90) < 1 } == true)
     #expect(report.escalated == 1 && report.escalationRate == 0.5)
     #expect(report.failedByChannel == ["sms": 1])
-    #expect(report.channels["email"] == 3 && report.channels["in_app"] == 1 && report.channels["sms"] == 2)
+    #expect(report.channels["email"] == 4 && report.channels["in_app"] == 1 && report.channels["sms"] == 2, "e-mail: alice's, her update, bob's failover and its escalated update")
 
     // The audit log, by alert and by recipient.
     let a1 = try router.runtime.store.read { try DispatchRecords.forAlert($0, tenant: "acme", alertId: "a1") }
     #expect(a1.map { "\($0.channel):\($0.kind):\($0.status)" } == ["in_app:notify:read", "email:notify:delivered", "email:update:pending"])
     let bobs = try router.runtime.store.read { try DispatchRecords.query($0, tenant: "acme", recipientUser: "bob") }
-    #expect(bobs.map { "\($0.channel):\($0.status):\($0.origin ?? "-")" } == ["sms:failed:targeting", "email:pending:failover"])
+    #expect(bobs.map { "\($0.channel):\($0.kind):\($0.status):\($0.origin ?? "-")" }
+        == ["sms:notify:failed:targeting", "email:notify:pending:failover", "email:update:pending:failover"])
 
     publisher.stop()
     recorder.stop()
     await router.stop()
     broker.stop()
-}
-
-/// Polls a condition with a bounded wait.
-func eventually(timeout: Double = 10, _ condition: () throws -> Bool) async throws {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if try condition() { return }
-        try await Task.sleep(nanoseconds: 50_000_000)
-    }
-    Issue.record("condition not met within \(timeout) s")
 }

@@ -52,3 +52,30 @@ func pressLineServiceChannels(kind: AlertEvent.Kind, expected: [(String, String)
     #expect(MessageRenderer.body(for: acknowledged).hasPrefix("Acknowledged by bob."))
     #expect(MessageRenderer.body(for: event(.triggered, service: "press-line")).contains("service: press-line"))
 }
+
+@Test func aServiceWithoutNotificationChannelsUsesSlackAndItsWebhooks() throws {
+    let config = try ConfigLoader.parse(yaml: """
+        tenants:
+          - id: t
+            users: [{id: u, roles: [admin], email: u@example.test}]
+            services:
+              - id: plain
+                slack_channel: "#plain"
+                webhooks: [{id: hook, url: "https://example.test/hook"}]
+              - id: quiet
+                notification_channels: []
+                slack_channel: "#quiet"
+                webhooks: [{id: hook2, url: "https://example.test/hook2"}]
+              - id: bare
+        """)
+    let tenant = try #require(config.tenant(id: "t"))
+    #expect(tenant.service(id: "plain")?.notificationChannels == [.slack, .webhook])
+    func plan(_ service: String) -> [String] {
+        var alert = Alert(id: "a1", tenant: "t", dedupKey: "k", severity: .critical, summary: "s", service: service, createdAt: Date(timeIntervalSince1970: 0))
+        alert.service = service
+        return ServiceNotifications.plan(for: AlertEvent(kind: .triggered, alert: alert), tenant: tenant).map { "\($0.channel):\($0.recipient.address)" }
+    }
+    #expect(plan("plain").sorted() == ["slack:#plain", "webhook:hook"], "the default channels: its Slack channel and its webhooks")
+    #expect(plan("quiet").isEmpty, "notification_channels: [] turns them off")
+    #expect(plan("bare").isEmpty, "the defaults with neither a Slack channel nor a webhook: nothing")
+}
