@@ -174,6 +174,7 @@ let fast = GatewayDestination(key: "host b", label: "b")
     #expect(deferred.map(\.job.seq) == [11])
     _ = queues.attemptEnded(paced, duration: 0.01, succeeded: true)
     #expect(queues.takeRecalls().isEmpty, "a paced wait is known, not a guess")
+}
 
 @Test func aCriticalOrHighJobGoesToTheFrontOfItsQueueAndItsDestinationIsServedFirst() {
     let clock = ManualClock()
