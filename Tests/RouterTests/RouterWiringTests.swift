@@ -51,12 +51,14 @@ func routerDispatchesAndAuditsOverTheBus() async throws {
     publisher.publish("alerting/events/globex/g1",
                       try Envelope(source: "alerting/ingest", tenant: "globex", data: AlertEvent(kind: .triggered, alert: globexAlert)).encoded())
     try await publisher.flush()
-    try await recorder.wait { $0.count >= 2 }
-    try await Task.sleep(nanoseconds: 500_000_000)
-
-    let dispatches = recorder.messages.compactMap { message in
-        (try? Envelope<DispatchRequest>.decode(message.payload)).map { (message.topic, $0) }
+    // globex's alert came last, and the router takes its input and publishes its dispatches in order: once its
+    // dispatch is out, any duplicate or forgery published before it would be out too.
+    func decoded() -> [(String, Envelope<DispatchRequest>)] {
+        recorder.messages.compactMap { message in (try? Envelope<DispatchRequest>.decode(message.payload)).map { (message.topic, $0) } }
     }
+    try await recorder.wait { _ in decoded().contains { $0.1.data.alert.id == "g1" } }
+
+    let dispatches = decoded()
     #expect(dispatches.count == 2, "one for acme's enabled webhook, one for globex's: no duplicate, nothing across tenants")
     let acme = try #require(dispatches.first { $0.0 == "alerting/dispatch/webhook/acme" })
     #expect(acme.1.data.recipient.address == "receiver" && acme.1.data.kind == .notify && acme.1.data.alert.id == "a1")
@@ -70,16 +72,16 @@ func routerDispatchesAndAuditsOverTheBus() async throws {
         let receipt = DeliveryReceipt(dispatchId: dispatchID, alertId: "a1", channel: "webhook", status: status, attempt: 1, httpStatus: 200)
         publisher.publish("alerting/receipts/acme", try Envelope(source: "alerting/webhook-gateway", tenant: "acme", data: receipt).encoded())
     }
+    // A barrier: a receipt for globex's dispatch, published after those two, applied.
+    let globexID = other.1.data.dispatchId
+    publisher.publish("alerting/receipts/globex", try Envelope(source: "alerting/webhook-gateway", tenant: "globex", data: DeliveryReceipt(
+        dispatchId: globexID, alertId: other.1.data.alert.id, channel: "webhook", status: .sent, attempt: 1)).encoded())
     try await publisher.flush()
-    let deadline = Date().addingTimeInterval(10)
-    var rows: [DispatchRecords.Row] = []
-    while Date() < deadline {
-        rows = try router.runtime.store.read { try DispatchRecords.forAlert($0, tenant: "acme", alertId: "a1") }.filter { $0.channel == "webhook" }
-        if rows.first?.status == "delivered" { break }
-        try await Task.sleep(nanoseconds: 50_000_000)
+    func globexStatus() throws -> String? {
+        try router.runtime.store.read { try DispatchRecords.row($0, dispatchId: globexID, tenant: "globex") }?.status
     }
-    try await Task.sleep(nanoseconds: 300_000_000)
-    rows = try router.runtime.store.read { try DispatchRecords.forAlert($0, tenant: "acme", alertId: "a1") }
+    try await eventuallyTrue("the barrier receipt applied") { try globexStatus() == "sent" }
+    var rows = try router.runtime.store.read { try DispatchRecords.forAlert($0, tenant: "acme", alertId: "a1") }
     // bob owns the service but no e-mail provider is configured: recorded as undeliverable, not silently skipped.
     #expect(rows.map(\.status).sorted() == ["delivered", "undeliverable"])
     rows = rows.filter { $0.channel == "webhook" }
@@ -87,7 +89,6 @@ func routerDispatchesAndAuditsOverTheBus() async throws {
     #expect(rows.first?.status == "delivered")
 
     // A gateway's batch of receipts is applied receipt by receipt; the same batch id again is dropped, whatever it says.
-    let globexID = other.1.data.dispatchId
     func batch(_ status: DeliveryReceipt.Status) throws -> Data {
         let receipts = DeliveryReceipts(receipts: [
             DeliveryReceipt(dispatchId: globexID, alertId: other.1.data.alert.id, channel: "webhook", status: status, attempt: 1),
@@ -97,13 +98,13 @@ func routerDispatchesAndAuditsOverTheBus() async throws {
     }
     publisher.publish("alerting/receipts/globex", try batch(.delivered))
     publisher.publish("alerting/receipts/globex", try batch(.read))
+    // A barrier: acme's dispatch read, published after the repeated batch.
+    publisher.publish("alerting/receipts/acme", try Envelope(source: "alerting/webhook-gateway", tenant: "acme", data: DeliveryReceipt(
+        dispatchId: dispatchID, alertId: "a1", channel: "webhook", status: .read, attempt: 1)).encoded())
     try await publisher.flush()
-    func globexStatus() throws -> String? {
-        try router.runtime.store.read { try DispatchRecords.row($0, dispatchId: globexID, tenant: "globex") }?.status
+    try await eventuallyTrue("the barrier receipt applied") {
+        try router.runtime.store.read { try DispatchRecords.row($0, dispatchId: dispatchID, tenant: "acme") }?.status == "read"
     }
-    let batchDeadline = Date().addingTimeInterval(10)
-    while try globexStatus() != "delivered", Date() < batchDeadline { try await Task.sleep(nanoseconds: 50_000_000) }
-    try await Task.sleep(nanoseconds: 300_000_000)
     #expect(try globexStatus() == "delivered", "the repeated batch (same id) was dropped")
 
     // Analytics as Prometheus metrics, with bounded labels only.

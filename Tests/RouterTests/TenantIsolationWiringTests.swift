@@ -52,11 +52,19 @@ func noDispatchCrossesTenants() async throws {
     let step = EscalationStepTaken(alertId: "acme-1", level: 1, cause: EscalationCause(kind: .manual), targets: [EscalationTargetRef(user: "ann")],
                                    dueAt: Date())
     publisher.publish("alerting/escalations/globex/acme-1", try Envelope(source: "alerting/escalator", tenant: "globex", data: step).encoded())
+    // A barrier: the router takes its input in the order it was published, so once a later alert's dispatches are
+    // out, whatever the forgeries could have caused would be out too.
+    let marker = Alert(id: "globex-marker", tenant: "globex", dedupKey: "marker", severity: .critical, summary: "marker", service: "web",
+                       createdAt: Date())
+    publisher.publish("alerting/events/globex/globex-marker",
+                      try Envelope(source: "alerting/ingest", tenant: "globex", data: AlertEvent(kind: .triggered, alert: marker)).encoded())
     try await publisher.flush()
-    try await recorder.wait { $0.count >= 6 }
-    try await Task.sleep(nanoseconds: 500_000_000)
+    func decoded() -> [(String, Envelope<DispatchRequest>)] {
+        recorder.messages.compactMap { message in (try? Envelope<DispatchRequest>.decode(message.payload)).map { (message.topic, $0) } }
+    }
+    try await recorder.wait { _ in decoded().filter { $0.1.data.alert.id == "globex-marker" }.count >= 3 }
 
-    let all = recorder.messages.compactMap { message in (try? Envelope<DispatchRequest>.decode(message.payload)).map { (message.topic, $0) } }
+    let all = decoded().filter { $0.1.data.alert.id != "globex-marker" }
     #expect(all.count == 6, "per tenant: e-mail and SMS to ann, and the service's webhook")
     for (topic, envelope) in all {
         let owner = String(topic.split(separator: "/").last!)
@@ -70,8 +78,14 @@ func noDispatchCrossesTenants() async throws {
     let acmeEmail = try #require(all.first { $0.0 == "alerting/dispatch/email/acme" }?.1.data)
     publisher.publish("alerting/receipts/globex", try Envelope(source: "alerting/gw", tenant: "globex", data: DeliveryReceipt(
         dispatchId: acmeEmail.dispatchId, alertId: "acme-1", channel: "email", status: .failed, attempt: 1)).encoded())
+    // A barrier: a receipt of globex's own, published after the forgery, applied.
+    let globexEmail = try #require(all.first { $0.0 == "alerting/dispatch/email/globex" }?.1.data)
+    publisher.publish("alerting/receipts/globex", try Envelope(source: "alerting/gw", tenant: "globex", data: DeliveryReceipt(
+        dispatchId: globexEmail.dispatchId, alertId: "globex-1", channel: "email", status: .sent, attempt: 1)).encoded())
     try await publisher.flush()
-    try await Task.sleep(nanoseconds: 500_000_000)
+    try await eventuallyTrue("globex's own receipt applied") {
+        try router.runtime.store.read { try DispatchRecords.row($0, dispatchId: globexEmail.dispatchId, tenant: "globex") }?.status == "sent"
+    }
     let row = try router.runtime.store.read { try DispatchRecords.row($0, dispatchId: acmeEmail.dispatchId, tenant: "acme") }
     #expect(row?.status == "pending", "globex's receipt cannot touch acme's audit log")
     #expect(try router.runtime.store.read { try DispatchRecords.forAlert($0, tenant: "globex", alertId: "acme-2") }.isEmpty)
