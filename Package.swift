@@ -37,7 +37,10 @@ let package = Package(
                        providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // Shared Swift modules.
-        .target(name: "Contracts", path: "Shared/Contracts"),
+        // Every bus message type is generated from docs/asyncapi.yaml at build time (docs/contracts.md).
+        .target(name: "Contracts", path: "Shared/Contracts", plugins: ["ContractsCodegen"]),
+        .executableTarget(name: "ContractsCodegenTool", dependencies: ["Yams"], path: "Plugins/ContractsCodegenTool"),
+        .plugin(name: "ContractsCodegen", capability: .buildTool(), dependencies: ["ContractsCodegenTool"]),
         .target(name: "MQTT", dependencies: [
             "CMosquitto",
             .product(name: "Logging", package: "swift-log"),
