@@ -102,7 +102,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Metrics", package: "swift-metrics"),
-        ], path: "Services/webhook-gateway", exclude: ["Main"]),
+        ], path: "Services/webhook-gateway", exclude: ["Main"], plugins: ["ContractsCodegen"]),
         .executableTarget(name: "WebhookGatewayMain", dependencies: ["WebhookGateway", "GatewayKit", "ServiceKit", "Config", "Contracts", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Services/webhook-gateway/Main"),
         .target(name: "SlackGateway", dependencies: ["GatewayKit", "ServiceKit", "Contracts", "Config", "Store", "MQTT", "HTTPClient",
@@ -137,7 +137,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ], path: "Services/escalator", exclude: ["Main"]),
+        ], path: "Services/escalator", exclude: ["Main"], plugins: ["ContractsCodegen"]),
         .executableTarget(name: "EscalatorMain", dependencies: ["Escalator", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Services/escalator/Main"),
 

@@ -1,5 +1,6 @@
 // Generates a module's JSON types at build time (never committed): the bus messages of `Contracts` from
-// docs/asyncapi.yaml, a service's own (stored rows, HTTP bodies) from its `JSONTypes.yaml`. See docs/contracts.md.
+// docs/asyncapi.yaml, a service's own (stored rows, HTTP bodies) from the `JSONTypes.yaml` among its sources.
+// See docs/contracts.md.
 import Foundation
 import PackagePlugin
 
@@ -7,9 +8,15 @@ import PackagePlugin
 struct ContractsCodegenPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let isContracts = target.name == "Contracts"
-        let description = isContracts
-            ? context.package.directoryURL.appending(path: "docs/asyncapi.yaml")
-            : URL(fileURLWithPath: "\(target.directory)").appending(path: "JSONTypes.yaml")
+        let description: URL
+        if isContracts {
+            description = context.package.directoryURL.appending(path: "docs/asyncapi.yaml")
+        } else if let file = target.sourceModule?.sourceFiles.first(where: { $0.url.lastPathComponent == "JSONTypes.yaml" }) {
+            description = file.url
+        } else {
+            Diagnostics.error("\(target.name) uses ContractsCodegen but has no JSONTypes.yaml")
+            return []
+        }
         let output = context.pluginWorkDirectoryURL.appending(path: "\(target.name)JSONTypes.swift")
         return [
             .buildCommand(displayName: "Generating \(target.name)'s JSON types from \(description.lastPathComponent)",
