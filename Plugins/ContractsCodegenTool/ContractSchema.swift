@@ -95,6 +95,11 @@ struct ContractSchema {
             throw ContractError(description: "no components.schemas")
         }
         let eventTypes = Self.eventTypes(components["messages"])
+        // The envelope lists every `type` a message may have: the same as the messages' own.
+        if let listed = schemas[Node("Envelope")]?["properties"]?["type"]?["enum"]?.sequence?.compactMap(\.string),
+           Set(listed) != Set(eventTypes.values) {
+            throw ContractError(description: "Envelope.type lists \(listed.sorted()), the messages carry \(eventTypes.values.sorted())")
+        }
         var names: [String: String] = [:]
         for (key, schema) in schemas {
             if let swift = schema["x-swift-type"]?.string { names[key.string ?? ""] = swift }

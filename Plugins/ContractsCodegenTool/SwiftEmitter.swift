@@ -82,7 +82,7 @@ struct SwiftEmitter {
                 }
                 emitter.line("var jsonObject = try reader.beginObject(JSONField.self)")
                 try emitter.block("while let jsonKey = try reader.nextField(&jsonObject)") { emitter in
-                    try emitter.block("switch jsonKey") { emitter in
+                    try emitter.block("switch jsonKey", indented: false) { emitter in
                         for property in Self.byKey(type.properties) {
                             let read = try Self.read(property.type, optional: property.isOptional || property.defaultValue != nil)
                             emitter.line("case .\(property.swiftName): \(property.swiftName) = try \(read)")
@@ -91,13 +91,7 @@ struct SwiftEmitter {
                 }
                 for property in type.properties {
                     let name = property.swiftName
-                    if property.isOptional {
-                        emitter.line("self.\(name) = \(name)")
-                    } else if let defaultValue = property.defaultValue {
-                        emitter.line("self.\(name) = \(name) ?? \(defaultValue)")
-                    } else {
-                        emitter.line("self.\(name) = try reader.required(\(name), JSONField.\(name))")
-                    }
+                    emitter.line(Self.assignment(property, optional: name, required: "try reader.required(\(name), JSONField.\(name))"))
                 }
             }
         }
@@ -131,13 +125,8 @@ struct SwiftEmitter {
             for property in type.properties {
                 let name = property.swiftName
                 let spelled = property.type.spelling
-                if property.isOptional {
-                    emitter.line("self.\(name) = try container.decodeIfPresent(\(spelled).self, forKey: .\(name))")
-                } else if let defaultValue = property.defaultValue {
-                    emitter.line("self.\(name) = try container.decodeIfPresent(\(spelled).self, forKey: .\(name)) ?? \(defaultValue)")
-                } else {
-                    emitter.line("self.\(name) = try container.decode(\(spelled).self, forKey: .\(name))")
-                }
+                emitter.line(Self.assignment(property, optional: "try container.decodeIfPresent(\(spelled).self, forKey: .\(name))",
+                                             required: "try container.decode(\(spelled).self, forKey: .\(name))"))
             }
         }
     }
@@ -173,6 +162,15 @@ struct SwiftEmitter {
         }
     }
 
+    /// `self.x = …` in a decoding initializer: `optional` is the value read as an optional, `required` the
+    /// expression that reads a field that must be there.
+    private static func assignment(_ property: ContractProperty, optional: String, required: String) -> String {
+        let name = property.swiftName
+        if property.isOptional { return "self.\(name) = \(optional)" }
+        if let defaultValue = property.defaultValue { return "self.\(name) = \(optional) ?? \(defaultValue)" }
+        return "self.\(name) = \(required)"
+    }
+
     /// In the byte order of the keys: what `.sortedKeys` writes, and the order `JSONFieldName` expects.
     private static func byKey(_ properties: [ContractProperty]) -> [ContractProperty] {
         properties.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }
@@ -198,11 +196,12 @@ struct SwiftEmitter {
         for text in lines { line(text.isEmpty ? "///" : "/// \(text)") }
     }
 
-    private mutating func block(_ opening: String, _ body: (inout SwiftEmitter) throws -> Void) rethrows {
+    /// `indented: false` for a `switch`, whose cases stand at its own level.
+    private mutating func block(_ opening: String, indented: Bool = true, _ body: (inout SwiftEmitter) throws -> Void) rethrows {
         line("\(opening) {")
-        indent += 1
+        if indented { indent += 1 }
         try body(&self)
-        indent -= 1
+        if indented { indent -= 1 }
         line("}")
     }
 
