@@ -37,7 +37,10 @@ let package = Package(
                        providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // Shared Swift modules.
-        .target(name: "Contracts", path: "Shared/Contracts"),
+        // Every bus message type is generated from docs/asyncapi.yaml at build time (docs/contracts.md).
+        .target(name: "Contracts", path: "Shared/Contracts", plugins: ["ContractsCodegen"]),
+        .executableTarget(name: "ContractsCodegenTool", dependencies: ["Yams"], path: "Plugins/ContractsCodegenTool"),
+        .plugin(name: "ContractsCodegen", capability: .buildTool(), dependencies: ["ContractsCodegenTool"]),
         .target(name: "MQTT", dependencies: [
             "CMosquitto",
             .product(name: "Logging", package: "swift-log"),
@@ -99,7 +102,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Metrics", package: "swift-metrics"),
-        ], path: "Services/webhook-gateway", exclude: ["Main"]),
+        ], path: "Services/webhook-gateway", exclude: ["Main"], plugins: ["ContractsCodegen"]),
         .executableTarget(name: "WebhookGatewayMain", dependencies: ["WebhookGateway", "GatewayKit", "ServiceKit", "Config", "Contracts", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Services/webhook-gateway/Main"),
         .target(name: "SlackGateway", dependencies: ["GatewayKit", "ServiceKit", "Contracts", "Config", "Store", "MQTT", "HTTPClient",
@@ -134,7 +137,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ], path: "Services/escalator", exclude: ["Main"]),
+        ], path: "Services/escalator", exclude: ["Main"], plugins: ["ContractsCodegen"]),
         .executableTarget(name: "EscalatorMain", dependencies: ["Escalator", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Services/escalator/Main"),
 

@@ -46,14 +46,7 @@ public enum EscalationRecords {
         },
     ]
 
-    /// The state stored in the row; the timers live in their own table. Read and written on every event, so
-    /// on the hand-written JSON path (`StoredState+JSONFast.swift`); Codable stays for rows of older versions.
-    struct StoredState: Codable, Equatable {
-        var alert: Alert
-        var status: EscalationStatus
-        var level: Int
-        var deadlineLevel: Int
-    }
+    // `StoredState`, the state stored in the row, and `AttentionEntry` are generated from JSONTypes.yaml.
 
     // MARK: states
 

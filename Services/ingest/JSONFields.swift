@@ -13,12 +13,17 @@ struct JSONFields {
 
     func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
+    /// How deep intake may nest. No alert needs more than a few levels; a device's payload deeper than this is
+    /// refused as soon as the reader gets there, with nothing of it kept.
+    static let maximumDepth = 32
+
     /// The payload as a JSON object, or the rejection that says why not: nested too deeply, not JSON, not an object.
     static func object(from payload: Data) throws(MessageRejection) -> [String: JSONValue] {
-        guard !JSONNesting.exceeds(payload) else { throw JSONNesting.rejection() }
         let value: JSONValue
         do {
-            value = try JSONCoding.decode(JSONValue.self, from: payload)
+            value = try JSONReader.parse(payload, maximumDepth: maximumDepth)
+        } catch DecodingError.dataCorrupted(let context) where context.underlyingError is JSONReader.TooDeep {
+            throw MessageRejection(.invalidValue, "JSON nests deeper than \(maximumDepth) levels")
         } catch {
             throw MessageRejection(.malformedJSON, "payload is not valid JSON: \(IntakeNormalizer.describe(error))")
         }

@@ -13,25 +13,7 @@ public enum WebhookPayload {
         }
     }
 
-    /// Standard Webhooks' recommended shape: `{type, timestamp, data}`.
-    struct Generic: Encodable {
-        struct Content: Encodable {
-            let dispatchId: String
-            let event: AlertEvent.Kind
-            let title: String
-            let body: String
-            let severity: Severity
-            let alert: Alert
-            enum CodingKeys: String, CodingKey {
-                case event, title, body, severity, alert
-                case dispatchId = "dispatch_id"
-            }
-        }
-        let type: String
-        let timestamp: Date
-        let data: Content
-    }
-
+    /// Standard Webhooks' recommended shape: `{type, timestamp, data}` (`Generic`, generated from JSONTypes.yaml).
     static func generic(_ dispatch: DispatchRequest, at now: Date) throws -> Data {
         try JSONCoding.encode(Generic(type: "alert.\(dispatch.event.rawValue)", timestamp: now,
                                       data: .init(dispatchId: dispatch.dispatchId, event: dispatch.event, title: dispatch.title,

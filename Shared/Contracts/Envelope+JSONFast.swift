@@ -1,4 +1,5 @@
-// `Envelope` on the hand-written JSON path when its payload is on it too, mirroring `Envelope.init(from:)`.
+// `Envelope` on the JSONWriter/JSONReader path when its payload is on it too (every bus message is), with the
+// defaults and the `wrong_type` check of `Envelope.init(from:)`.
 import Foundation
 
 /// The envelope's keys (at file scope: a type nested in the generic `Envelope` could not hold its table).
@@ -24,9 +25,6 @@ extension Envelope: JSONFastEncodable where Payload: JSONFastEncodable {
 }
 
 extension Envelope: JSONFastDecodable where Payload: JSONFastDecodable {
-    /// The defaults and the `wrong_type` check of `init(from:)`. The payload is read where it stands (our own
-    /// messages put `data` first), so a message of another kind usually fails reading it; `JSONCoding` then asks
-    /// Foundation, which names the wrong type.
     public init(json reader: inout JSONReader) throws {
         var specversion: String?
         var id: String?
@@ -40,7 +38,15 @@ extension Envelope: JSONFastDecodable where Payload: JSONFastDecodable {
         var object = try reader.beginObject(EnvelopeField.self)
         while let field = try reader.nextField(&object) {
             switch field {
-            case .data: data = try reader.decode(Payload.self)
+            case .data:
+                do {
+                    data = try reader.decode(Payload.self)
+                } catch let error as DecodingError where type == nil {
+                    // Our own messages put `data` before `type`: a message of another kind usually fails here, and
+                    // is refused for its type all the same.
+                    try Self.refuseIfOfAnotherKind(&reader)
+                    throw error
+                }
             case .datacontenttype: datacontenttype = try reader.optionalString()
             case .dataversion: dataversion = try reader.optionalInt()
             case .id: id = try reader.string()
@@ -48,15 +54,15 @@ extension Envelope: JSONFastDecodable where Payload: JSONFastDecodable {
             case .specversion: specversion = try reader.optionalString()
             case .tenant: tenant = try reader.string()
             case .time: time = try reader.optionalDate()
-            case .type: type = try reader.string()
+            case .type:
+                type = try reader.string()
+                if type != Payload.eventType { try Self.refuseIfOfAnotherKind(&reader) }
             }
         }
         // In the order of `init(from:)`, so that a message missing several things is refused for the same one.
         let checkedID = try reader.required(id, EnvelopeField.id)
         let checkedType = try reader.required(type, EnvelopeField.type)
-        guard checkedType == Payload.eventType else {
-            throw ContractError(code: "wrong_type", message: "expected \(Payload.eventType), got \(checkedType.prefix(80))")
-        }
+        guard checkedType == Payload.eventType else { throw Self.wrongType(checkedType) }
         let checkedTenant = try reader.required(tenant, EnvelopeField.tenant)
         let checkedData = try reader.required(data, EnvelopeField.data)
         self.init(id: checkedID, source: source ?? "", tenant: checkedTenant, time: time ?? Date(), data: checkedData)
@@ -64,5 +70,19 @@ extension Envelope: JSONFastDecodable where Payload: JSONFastDecodable {
         self.type = checkedType
         self.dataversion = dataversion ?? 1
         self.datacontenttype = datacontenttype ?? "application/json"
+    }
+
+    /// Throws `wrong_type` when the document is a well-formed object whose `type` is another message's: the whole
+    /// object is read again (from its first byte) for its `type`, and the reader is left at its end, so that only
+    /// whatever follows the object can still make it malformed.
+    private static func refuseIfOfAnotherKind(_ reader: inout JSONReader) throws {
+        var whole = reader.rewound()
+        guard let head = try? EnvelopeType.Head(json: &whole), let type = head.type, type != Payload.eventType else { return }
+        reader = whole
+        throw wrongType(type)
+    }
+
+    private static func wrongType(_ type: String) -> ContractError {
+        ContractError(code: "wrong_type", message: "expected \(Payload.eventType), got \(type.prefix(80))")
     }
 }

@@ -3,7 +3,8 @@
 import Foundation
 
 public enum EnvelopeType {
-    private struct Head: JSONFastDecodable {
+    /// Also what `Envelope` reads again to tell a message of another kind from a broken one.
+    struct Head: JSONFastDecodable {
         var type: String?
 
         private enum Field: String, JSONFieldName {

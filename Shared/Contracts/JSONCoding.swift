@@ -1,7 +1,9 @@
-// The one JSON encoder/decoder configuration every service uses: RFC 3339 UTC times with milliseconds.
+// The one JSON encoding every service uses: RFC 3339 UTC times with milliseconds, sorted keys, unescaped slashes.
 import Foundation
 
 public enum JSONCoding {
+    /// Foundation's encoder in the same configuration, for types that have no generated JSON path (service-local
+    /// records, provider payloads).
     public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -32,29 +34,23 @@ public enum JSONCoding {
     private static let sharedEncoder = encoder()
     private static let sharedDecoder = decoder()
 
-    /// The hand-written writer when the value has one (the same bytes, several times faster), Foundation otherwise.
-    /// Should the writer refuse a value (NaN, nesting too deep), Foundation is asked instead and throws its own error.
+    /// `JSONWriter` when the value writes itself (every bus message), Foundation otherwise. What the writer refuses
+    /// (NaN, nesting deeper than 511 levels) is refused: its `EncodingError` is the answer.
     public static func encode<T: Encodable>(_ value: T) throws -> Data {
         if let fast = value as? any JSONFastEncodable {
             var writer = JSONWriter()
-            if (try? fast.writeJSON(to: &writer)) != nil { return writer.data }
+            try fast.writeJSON(to: &writer)
+            return writer.data
         }
         return try sharedEncoder.encode(value)
     }
 
-    /// The hand-written reader when the type has one, Foundation otherwise. The reader is stricter than Foundation
-    /// (trailing commas, repeated keys, junk in keys nobody reads: see `JSONReader`), so a document it refuses goes
-    /// to Foundation, which decodes it or throws the error callers have always seen. Only the envelope's
-    /// `wrong_type`, raised after the whole document read cleanly, as Foundation would raise it, is thrown directly.
+    /// `JSONReader` when the type reads itself (every bus message), Foundation otherwise. A document the reader
+    /// refuses is refused: there is no second opinion that could read it differently (see `JSONReader` for what
+    /// it is stricter about than Foundation).
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         if let fast = type as? any JSONFastDecodable.Type {
-            do {
-                return try decodeFast(fast, from: data) as! T
-            } catch let error as ContractError {
-                throw error
-            } catch {
-                // Foundation decides below.
-            }
+            return try decodeFast(fast, from: data) as! T
         }
         return try sharedDecoder.decode(type, from: data)
     }

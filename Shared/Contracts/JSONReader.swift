@@ -16,9 +16,12 @@ public typealias JSONFastCodable = JSONFastEncodable & JSONFastDecodable
 /// levels of nesting (Foundation's limit). Foundation accepts more, and this reader refuses it: trailing
 /// commas, a byte order mark or UTF-16/32 input, a key twice in one object (Foundation keeps the first), and
 /// anything at all in the value of a key nobody reads (Foundation checks only its brackets and quotes there).
-/// It also leaves to Foundation the numbers whose reading depends on Foundation's quirks: Ints written with a
-/// fraction or exponent beyond 2^53, and zeros written with an exponent. `JSONCoding.decode` hands every
-/// document this reader refuses to Foundation, so its callers see exactly what they saw before.
+/// It also refuses the numbers whose reading would depend on Foundation's quirks: Ints written with a fraction or
+/// exponent beyond 2^53, and zeros written with an exponent. `JSONCoding.decode` asks nobody else: what this reader
+/// refuses is refused.
+///
+/// A caller that wants less nesting than 512 levels says so (`maximumDepth:`); going deeper is a `dataCorrupted`
+/// error whose underlying error is `JSONReader.TooDeep`.
 ///
 /// Errors are `DecodingError`s: `dataCorrupted` for bad syntax (the description names the byte offset),
 /// `keyNotFound`, `valueNotFound` and `typeMismatch` with the coding path of the field.
@@ -33,6 +36,14 @@ public struct JSONReader {
     private var path: [PathElement] = []
 
     public static let maximumDepth = 512
+    /// The nesting this reader allows: `maximumDepth` unless the caller asked for less.
+    private let depthLimit: Int
+
+    /// The underlying error of the `dataCorrupted` error for nesting deeper than the reader allows.
+    public struct TooDeep: Error, Sendable, CustomStringConvertible {
+        public let limit: Int
+        public var description: String { "JSON nests deeper than \(limit) levels" }
+    }
 
     private enum PathElement {
         /// The offset of the current key's opening quote (-1 before the first key).
@@ -40,22 +51,31 @@ public struct JSONReader {
         case index(Int)
     }
 
-    private init(base: UnsafePointer<UInt8>, count: Int) {
+    private init(base: UnsafePointer<UInt8>, count: Int, depthLimit: Int) {
         self.base = base
         self.count = count
+        self.depthLimit = depthLimit
+    }
+
+    /// A reader over the same document from its first byte (to look at a part of it again).
+    func rewound() -> JSONReader {
+        JSONReader(base: base, count: count, depthLimit: depthLimit)
     }
 
     // MARK: Entry points
 
-    public static func decode<Value: JSONFastDecodable>(_ type: Value.Type, from data: Data) throws -> Value {
-        try data.withUnsafeBytes { try decode(type, from: $0) }
+    public static func decode<Value: JSONFastDecodable>(_ type: Value.Type, from data: Data,
+                                                        maximumDepth: Int = JSONReader.maximumDepth) throws -> Value {
+        try data.withUnsafeBytes { try decode(type, from: $0, maximumDepth: maximumDepth) }
     }
 
-    public static func decode<Value: JSONFastDecodable>(_ type: Value.Type, from bytes: UnsafeRawBufferPointer) throws -> Value {
+    public static func decode<Value: JSONFastDecodable>(_ type: Value.Type, from bytes: UnsafeRawBufferPointer,
+                                                        maximumDepth: Int = JSONReader.maximumDepth) throws -> Value {
         guard let start = bytes.baseAddress, !bytes.isEmpty else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "JSON: empty input"))
         }
-        var reader = JSONReader(base: start.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        var reader = JSONReader(base: start.assumingMemoryBound(to: UInt8.self), count: bytes.count,
+                                depthLimit: min(maximumDepth, Self.maximumDepth))
         let value: Value
         do {
             value = try Value(json: &reader)
@@ -72,7 +92,9 @@ public struct JSONReader {
     }
 
     /// Any JSON document as a `JSONValue`.
-    public static func parse(_ data: Data) throws -> JSONValue { try decode(JSONValue.self, from: data) }
+    public static func parse(_ data: Data, maximumDepth: Int = JSONReader.maximumDepth) throws -> JSONValue {
+        try decode(JSONValue.self, from: data, maximumDepth: maximumDepth)
+    }
 
     // MARK: Primitive values
 
@@ -412,7 +434,10 @@ public struct JSONReader {
 
     /// Consumes the `{` or `[` at `offset`, one level deeper.
     private mutating func enterContainer() throws {
-        guard depth < Self.maximumDepth else { throw corrupted("nesting deeper than \(Self.maximumDepth) levels", at: offset) }
+        guard depth < depthLimit else {
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath,
+                debugDescription: "JSON: nesting deeper than \(depthLimit) levels at byte \(offset)", underlyingError: TooDeep(limit: depthLimit)))
+        }
         depth += 1
         offset += 1
     }

@@ -1,7 +1,5 @@
-// Alert severity, most urgent first.
-public enum Severity: String, Codable, Sendable, CaseIterable, Comparable {
-    case critical, error, warning, info
-
+// Alert severity, most urgent first: its values are generated from docs/asyncapi.yaml; here is its order.
+extension Severity: Comparable {
     /// Lower is more urgent.
     public var rank: Int {
         switch self {

@@ -112,23 +112,42 @@ import TestSupport
         broker.stop()
     }
 
-    /// Found by this fuzz test: 500 levels in one kilobyte cost ingest a second of CPU, so depth is checked before decoding.
-    @Test func deepNestingIsRefusedBeforeItIsDecoded() {
+    /// Found by this fuzz test: 500 levels in one kilobyte cost ingest a second of CPU, so intake may nest 32 levels at
+    /// most, and the reader stops at the 33rd.
+    @Test func deepNestingIsRefusedForItsDepth() {
         let normalizer = IntakeNormalizer(maxPayloadBytes: Self.maxPayloadBytes)
         let deep = String(repeating: #"{"a":"#, count: 400) + "1" + String(repeating: "}", count: 400)
         guard case .failure(let rejection) = normalizer.normalize(Data(deep.utf8)) else {
             Issue.record("400 levels of nesting were accepted")
             return
         }
-        // Decoded, it would have been `missing_field` (no summary); refused unread, it is the depth.
-        #expect(rejection.reason == .invalidValue && rejection.message.contains("nests deeper"))
+        // Read to its end, it would have been `missing_field` (no summary); refused at the 33rd level, it is the depth.
+        #expect(rejection.reason == .invalidValue && rejection.message == "JSON nests deeper than 32 levels")
         let shallow = #"{"summary":"[[[[{{{{ in a string","severity":"critical","details":{"a":{"b":[1,[2,[3]]]}}}"#
         guard case .success = normalizer.normalize(Data(shallow.utf8)) else {
             Issue.record("a normal alert with brackets in a string and a few levels of details was refused")
             return
         }
-        #expect(JSONNesting.exceeds(Data((String(repeating: "[", count: 33) + String(repeating: "]", count: 33)).utf8)))
-        #expect(!JSONNesting.exceeds(Data((String(repeating: "[", count: 32) + String(repeating: "]", count: 32)).utf8)))
+        // The alert is level 1: 31 levels of details fit, 32 do not; brackets in strings do not count.
+        func alert(detailLevels: Int) -> Data {
+            Data((#"{"summary":"[[[[","severity":"critical","details":"# + String(repeating: #"{"a":"#, count: detailLevels) + "1"
+                  + String(repeating: "}", count: detailLevels + 1)).utf8)
+        }
+        guard case .success = normalizer.normalize(alert(detailLevels: 31)) else {
+            Issue.record("32 levels of nesting were refused")
+            return
+        }
+        guard case .failure(let tooDeep) = normalizer.normalize(alert(detailLevels: 32)) else {
+            Issue.record("33 levels of nesting were accepted")
+            return
+        }
+        #expect(tooDeep.reason == .invalidValue && tooDeep.message == "JSON nests deeper than 32 levels")
+        // Not JSON at all is still `malformed_json`, however many brackets open first.
+        guard case .failure(let malformed) = normalizer.normalize(Data(("[[[" + "x").utf8)) else {
+            Issue.record("garbage was accepted")
+            return
+        }
+        #expect(malformed.reason == .malformedJSON)
     }
 
     static func reason(_ message: MQTTMessage) -> String? {

@@ -26,3 +26,12 @@ import Testing
     #expect(fast == writer.data)
     #expect(fast.count > 300)
 }
+
+@Test func theGenericBodyIsWrittenExactlyAsPinned() throws {
+    let alert = Alert(id: "a", tenant: "t", dedupKey: "k", severity: .warning, summary: "s", createdAt: Date(timeIntervalSince1970: 1_790_000_000))
+    let dispatch = DispatchRequest(dispatchId: "d-1", kind: .notify, event: .acknowledged, channel: "webhook",
+                                   recipient: Recipient(kind: .service, service: "press-line", address: "receiver"),
+                                   title: "WARNING: s", body: "b/c", severity: .warning, alert: alert)
+    let body = try WebhookPayload.body(for: dispatch, type: .generic, at: Date(timeIntervalSince1970: 1_790_000_001.5))
+    #expect(String(decoding: body, as: UTF8.self) == #"{"data":{"alert":{"count":1,"created_at":"2026-09-21T14:13:20.000Z","dedup_key":"k","details":{},"format":"native","id":"a","last_seen_at":"2026-09-21T14:13:20.000Z","level":0,"links":[],"severity":"warning","status":"triggered","summary":"s","tenant":"t","updated_at":"2026-09-21T14:13:20.000Z"},"body":"b/c","dispatch_id":"d-1","event":"acknowledged","severity":"warning","title":"WARNING: s"},"timestamp":"2026-09-21T14:13:21.500Z","type":"alert.acknowledged"}"#)
+}
