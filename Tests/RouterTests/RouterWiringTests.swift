@@ -109,9 +109,9 @@ func routerDispatchesAndAuditsOverTheBus() async throws {
     // Analytics as Prometheus metrics, with bounded labels only.
     let port = try #require(router.runtime.httpPort)
     let metrics = await HTTPProbe.get("http://127.0.0.1:\(port)/metrics").body
-    #expect(metrics.contains(#"router_alert_events_total{kind="triggered"}"#))
-    #expect(metrics.contains(#"router_dispatches_total{channel="webhook"}"#))
-    #expect(metrics.contains(#"router_receipts_total{channel="webhook",status="delivered"} 2"#), "acme's single receipt and globex's in the batch")
+    #expect(metrics.contains(#"alerting_router_alert_events_total{kind="triggered"}"#))
+    #expect(metrics.contains(#"alerting_router_dispatches_total{channel="webhook"}"#))
+    #expect(metrics.contains(#"alerting_router_receipts_total{channel="webhook",status="delivered"} 2"#), "acme's single receipt and globex's in the batch")
     #expect(!metrics.contains("a1"), "no alert id in any label")
 
     publisher.stop()

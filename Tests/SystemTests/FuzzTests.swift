@@ -55,7 +55,7 @@ import TestSupport
         try await Task.sleep(nanoseconds: 1_500_000_000)
 
         let metrics = await HTTPProbe.get(pipeline["ingest"].metricsURL).body
-        let invalidTopic = Self.counter(metrics, #"ingest_rejected_total{reason="invalid_topic"}"#)
+        let invalidTopic = Self.counter(metrics, #"alerting_ingest_rejected_total{reason="invalid_topic"}"#)
         let reasons = Dictionary(grouping: rejected.messages.compactMap(Self.reason), by: { $0 }).mapValues(\.count)
         var health: [String: Int] = [:]
         for service in pipeline.services { health[service.name] = await HTTPProbe.get(service.healthURL).status }
@@ -144,7 +144,7 @@ import TestSupport
         return values.isEmpty ? nil : values.reduce(0, +)
     }
 
-    /// The value of one series in Prometheus text, e.g. `ingest_rejected_total{reason="invalid_topic"}`.
+    /// The value of one series in Prometheus text, e.g. `alerting_ingest_rejected_total{reason="invalid_topic"}`.
     static func counter(_ exposition: String, _ series: String) -> Double? {
         exposition.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
     }
