@@ -28,7 +28,7 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @Option(name: .long, help: "HTTP listen address HOST:PORT for /healthz, /metrics and callbacks (default: the service's own port).")
     public var http: HTTPAddress?
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    @Option(name: .customLong("log-level"), help: "The least severe log level written.")
     public var level: Logger.Level = .info
 
     @Option(name: .long, help: "Tenant partition i/n: own the tenants whose stable hash mod n is i.")
