@@ -1,5 +1,5 @@
 // The thread-safe MQTT client: QoS 1, persistent session, ack-after-commit, reconnect, last will.
-import CMosquitto
+internal import CMosquitto
 import Foundation
 import Logging
 
@@ -65,7 +65,7 @@ public final class MQTTClient: @unchecked Sendable {
     }
 
     private func makeLoop(settings: MQTTSettings, subscriptions: [String], logger: Logger, mailbox: MQTTMailbox) throws -> MQTTLoop {
-        let wake = try WakeSignal()
+        let wake = try WakeUpPipe()
         let loop = MQTTLoop(settings: settings, subscriptions: subscriptions, logger: logger, mailbox: mailbox, wake: wake)
         loop.sink = sink
         try loop.prepare()

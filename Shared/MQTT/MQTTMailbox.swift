@@ -6,7 +6,7 @@ import Foundation
 /// reports it acknowledged.
 final class MQTTMailbox: @unchecked Sendable {
     private let lock = NSLock()
-    private var wake: WakeSignal?
+    private var wake: WakeUpPipe?
     private var queue: [MQTTPublish] = []
     private var head = 0
     private var handedOver = 0
@@ -17,7 +17,7 @@ final class MQTTMailbox: @unchecked Sendable {
     init() {}
 
     /// Before the loop thread starts; publishes enqueued earlier are simply waiting in the queue.
-    func attach(_ wake: WakeSignal) {
+    func attach(_ wake: WakeUpPipe) {
         lock.lock()
         self.wake = wake
         // Invariant from here on: wakePending means a byte sits in the pipe.
