@@ -5,6 +5,7 @@ import Config
 import Contracts
 import Directory
 import Foundation
+import Harness
 import Router
 import ServiceKit
 import Testing
@@ -95,8 +96,8 @@ func routerFlowOverTheBus() async throws {
     #expect(failover.recipient.address == "bob@acme.example.test" && failover.alert.id == "a2")
 
     // Waiting for the delivered receipt to be applied before the acknowledgement, so the update carries its reference.
-    try await eventually { try router.runtime.store.read { try DispatchRecords.forAlert($0, tenant: "acme", alertId: "a1") }
-        .contains { $0.channel == "email" && $0.status == "delivered" } }
+    #expect(try await eventually { try router.runtime.store.read { try DispatchRecords.forAlert($0, tenant: "acme", alertId: "a1") }
+        .contains { $0.channel == "email" && $0.status == "delivered" } })
     var acknowledged = finance
     acknowledged.status = .acknowledged
     acknowledged.acknowledgedBy = "alice"
@@ -152,12 +153,3 @@ func routerFlowOverTheBus() async throws {
     broker.stop()
 }
 
-/// Polls a condition with a bounded wait.
-func eventually(timeout: Double = 10, _ condition: () throws -> Bool) async throws {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if try condition() { return }
-        try await Task.sleep(nanoseconds: 50_000_000)
-    }
-    Issue.record("condition not met within \(timeout) s")
-}
