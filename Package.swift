@@ -53,7 +53,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], path: "Shared/HTTPClient"),
         .target(name: "Config", dependencies: [
-            "Yams",
+            "Contracts", "Yams",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Shared/Config"),
         .target(name: "ServiceKit", dependencies: [

@@ -1,4 +1,5 @@
 // The one way a closed set of YAML words decodes, so a bad word is reported with the choices.
+import Contracts
 
 /// A word from a fixed list (`first_available`, `critical`, `mon`…). A wrong word is
 /// reported as `invalid value "x" (expected one of: …)` at its key path.
@@ -14,5 +15,21 @@ extension ConfigEnum {
                 in: container, debugDescription: "invalid value \"\(word)\" (expected one of: \(choices))")
         }
         self = value
+    }
+}
+
+/// A word of a closed set declared in the message contracts (`Severity`), decoded the way a `ConfigEnum` is.
+struct ConfigWord<Word: RawRepresentable & CaseIterable & Sendable>: Decodable, Sendable where Word.RawValue == String {
+    let word: Word
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let word = Word(rawValue: text) else {
+            let choices = Word.allCases.map(\.rawValue).joined(separator: ", ")
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "invalid value \"\(text)\" (expected one of: \(choices))")
+        }
+        self.word = word
     }
 }

@@ -20,7 +20,7 @@ public enum RoutingPlanner {
             origin = .targeting
             candidates = Targets.incident(for: alert, in: directory)
         }
-        let severity = SeverityLevel(rawValue: alert.severity.rawValue) ?? .critical
+        let severity = alert.severity
         var note: String?
         let wanting = candidates.filter { $0.wants(severity) }
         if wanting.isEmpty {
