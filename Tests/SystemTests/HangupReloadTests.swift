@@ -13,9 +13,8 @@ func aHangupReloadsTheConfigurationOfARunningService() async throws {
     defer { broker.stop() }
     let yaml = TestConfig.singleWebhook(receiverURL: "http://127.0.0.1:9")
     let config = try TestConfig.write(yaml, in: directory)
-    let ingest = try ServiceProcess(name: "ingest", arguments: [
-        "--config", config.path, "--data-dir", directory.path, "--broker", broker.url, "--http", "127.0.0.1:0", "--log-level", "debug",
-    ], logFile: directory.appendingPathComponent("ingest.log"))
+    let ingest = try ServiceProcess(name: "ingest", arguments: ServiceProcess.commonArguments(
+        config: config, dataDir: directory, broker: broker.url, logLevel: "debug"), logFile: directory.appendingPathComponent("ingest.log"))
     try ingest.start()
     defer { ingest.terminate() }
     #expect(await eventually(timeout: 30) { ingest.log.contains("SIGHUP reloads the configuration") })
@@ -23,8 +22,7 @@ func aHangupReloadsTheConfigurationOfARunningService() async throws {
     // Renamed tenant: a reload that applies. The file watcher's poll could apply it too; only the hangup logs that it
     // was heard, and a SIGHUP whose default action had not been switched off would have ended the process.
     _ = try TestConfig.write(yaml.replacingOccurrences(of: "name: Acme", with: "name: Acme Renamed"), in: directory)
-    let pid = try #require(ingest.pid)
-    kill(pid, SIGHUP)
+    ingest.signal(SIGHUP)
     #expect(await eventually(timeout: 30) { ingest.log.contains("SIGHUP received; reloading the configuration") })
     #expect(await eventually(timeout: 30) { ingest.log.contains("configuration reloaded") })
     #expect(ingest.isRunning)
