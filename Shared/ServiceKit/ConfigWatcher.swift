@@ -1,5 +1,6 @@
 // Reloads the configuration on SIGHUP and when its file changes on disk, for as long as the service group runs.
 import Config
+import Foundation
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -46,6 +47,9 @@ public struct ConfigWatcher: Service {
             for await _ in hangups { reloadOnHangup() }
             return
         }
+        // SIGHUP's default action ends the process: off for good, before and after the signal source (libdispatch puts
+        // the disposition it found back when its last source goes).
+        signal(SIGHUP, SIG_IGN)
         let signals = await UnixSignalsSequence(trapping: .sighup)
         logger.debug("SIGHUP reloads the configuration", metadata: ["config": .string(config.path)])
         for await _ in signals { reloadOnHangup() }
