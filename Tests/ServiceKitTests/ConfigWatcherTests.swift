@@ -40,26 +40,28 @@ private struct RunningWatcher {
 @Suite struct ConfigWatcherTests {
     @Test func aChangedFileIsReloadedOnceItHasSettled() async throws {
         let directory = temporaryDirectory("watcher-poll")
+        defer { try? FileManager.default.removeItem(at: directory) }
         let url = try TestConfig.write(config(named: "First"), in: directory)
         let watcher = try RunningWatcher(path: url.path, pollInterval: .milliseconds(50))
         defer { watcher.task.cancel() }
 
         _ = try TestConfig.write(config(named: "Polled"), in: directory)
-        #expect(await eventually { watcher.store.current.tenants[0].name == "Polled" })
+        #expect(await eventually(timeout: 30) { watcher.store.current.tenants[0].name == "Polled" })
         #expect(watcher.store.reloadCount == 1)
 
         // An invalid change is reported once, not on every poll: a valid change after it is the barrier that shows
         // the polls went on meanwhile.
         _ = try TestConfig.write("tenants: [", in: directory)
-        #expect(await eventually { watcher.store.failedReloadCount == 1 })
+        #expect(await eventually(timeout: 30) { watcher.store.failedReloadCount == 1 })
         _ = try TestConfig.write(config(named: "Valid again"), in: directory)
-        #expect(await eventually { watcher.store.current.tenants[0].name == "Valid again" })
+        #expect(await eventually(timeout: 30) { watcher.store.current.tenants[0].name == "Valid again" })
         #expect(watcher.store.failedReloadCount == 1)
         await watcher.stop()
     }
 
     @Test func aHangupReloadsWithoutAnyPoll() async throws {
         let directory = temporaryDirectory("watcher-hangup")
+        defer { try? FileManager.default.removeItem(at: directory) }
         let url = try TestConfig.write(config(named: "Before"), in: directory)
         // Polling effectively off: only the hangup can cause the reload.
         let watcher = try RunningWatcher(path: url.path, pollInterval: .seconds(3600))
@@ -67,13 +69,14 @@ private struct RunningWatcher {
 
         _ = try TestConfig.write(config(named: "After SIGHUP"), in: directory)
         watcher.hangups.yield()
-        #expect(await eventually { watcher.store.reloadCount == 1 })
+        #expect(await eventually(timeout: 30) { watcher.store.reloadCount == 1 })
         #expect(watcher.store.current.tenants[0].name == "After SIGHUP")
         await watcher.stop()
     }
 
     @Test func aStoppedWatcherNoLongerReloads() async throws {
         let directory = temporaryDirectory("watcher-stopped")
+        defer { try? FileManager.default.removeItem(at: directory) }
         let url = try TestConfig.write(config(named: "t1"), in: directory)
         let watcher = try RunningWatcher(path: url.path, pollInterval: .milliseconds(20))
         await watcher.stop()

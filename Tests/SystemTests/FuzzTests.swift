@@ -20,6 +20,7 @@ import TestSupport
         print("fuzz: seed \(seed) (ALERTING_FUZZ_SEED=\(seed) repeats this run), \(total) payloads")
         let started = Date()
         let pipeline = try await ProcessPipeline("fuzz")
+        defer { try? FileManager.default.removeItem(at: pipeline.directory) }
         try await pipeline.start()
         let rejected = try BusRecorder(broker: pipeline.broker, topics: ["alerting/rejected/#"])
         let publisher = try SteadyPublisher(broker: pipeline.broker)
@@ -80,7 +81,6 @@ import TestSupport
         publisher.stop()
         rejected.stop()
         await pipeline.stop()
-        try? FileManager.default.removeItem(at: pipeline.directory)
     }
 
     /// Checked in-process, so the reason is the proof: garbage over the limit is `oversize`, never `malformed_json`.
