@@ -7,18 +7,12 @@ public protocol ConfigEnum: RawRepresentable, CaseIterable, Codable, Sendable, H
 
 extension ConfigEnum {
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let word = try container.decode(String.self)
-        guard let value = Self(rawValue: word) else {
-            let choices = Self.allCases.map(\.rawValue).joined(separator: ", ")
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "invalid value \"\(word)\" (expected one of: \(choices))")
-        }
-        self = value
+        self = try ConfigWord<Self>(from: decoder).word
     }
 }
 
-/// A word of a closed set declared in the message contracts (`Severity`), decoded the way a `ConfigEnum` is.
+/// A word of a closed set, decoded the one way: a `ConfigEnum`'s, or one declared in the message contracts
+/// (`Severity`).
 struct ConfigWord<Word: RawRepresentable & CaseIterable & Sendable>: Decodable, Sendable where Word.RawValue == String {
     let word: Word
 
