@@ -50,9 +50,9 @@ struct EscalatorBench: ParsableCommand {
         print(String(format: "created %d pending escalations in %.1f s (%.0f/s), store %.0f MiB", count, creationSeconds,
                      Double(count) / creationSeconds, fileMiB))
 
-        let broker = try BenchBroker(devConfig: URL(fileURLWithPath: brokerConfig), directory: directory.appendingPathComponent("broker"),
-                                     executable: mosquitto)
-        defer { broker.stop() }
+        let broker = try MosquittoBroker(baseConfig: URL(fileURLWithPath: brokerConfig), directory: directory.appendingPathComponent("broker"),
+                                         executable: mosquitto)
+        defer { broker.stop(timeout: 20) }
         let steps = StepLateness()
         var settings = try MQTTSettings.parse(url: broker.url, clientID: "bench-escalations")
         settings.cleanSession = true
@@ -64,14 +64,15 @@ struct EscalatorBench: ParsableCommand {
         defer { listener.shutdown(timeout: 2) }
 
         let escalatorStart = Date()
-        let escalator = try ChildProcess(executable: URL(fileURLWithPath: binDir).appendingPathComponent("escalator").path,
-                                         arguments: ["--config", configURL.path, "--data-dir", dataDir.path, "--broker", broker.url,
-                                                     "--http", "127.0.0.1:\(LocalPorts.free())", "--log-level", "warning"],
-                                         output: directory.appendingPathComponent("escalator.log").path)
-        defer { escalator.stop(signal: SIGTERM, timeout: 20) }
+        let escalator = ServiceProcess(executable: URL(fileURLWithPath: binDir).appendingPathComponent("escalator"),
+                                       arguments: ServiceProcess.commonArguments(config: configURL, dataDir: dataDir, broker: broker.url,
+                                                                                 http: "127.0.0.1:\(LocalPorts.free())"),
+                                       logFile: directory.appendingPathComponent("escalator.log"))
+        try escalator.start()
+        defer { escalator.terminate(timeout: 20) }
         let sampler = ProcessSampler()
         defer { sampler.shutdown() }
-        sampler.watch([("escalator", escalator.pid)])
+        sampler.watch([("escalator", escalator.pid ?? 0)])
         sampler.begin()
         let end = firstDue.addingTimeInterval(window)
         if Date() > firstDue { print("warning: the first steps fell due before the escalator started; their lateness includes the start") }

@@ -19,8 +19,8 @@ final class PipelineSystem: SystemUnderTest, @unchecked Sendable {
     let name: String
     let configuration: PipelineConfiguration
     private let setup: BenchSetup
-    private var broker: BenchBroker?
-    private var running: [(name: String, process: ChildProcess, httpPort: Int)] = []
+    private var broker: MosquittoBroker?
+    private var running: [(name: String, process: ServiceProcess, httpPort: Int)] = []
     private var publisher: BenchMQTTClient?
     private(set) var notes: [String] = []
     /// `broker.replay_window` for every service (nil: the configuration's own, by default 30 s); "0s" measures what
@@ -38,13 +38,13 @@ final class PipelineSystem: SystemUnderTest, @unchecked Sendable {
     var receiptParts: ReceiptParts { configuration.parts }
 
     var processes: [(name: String, pid: Int32)] {
-        (broker.map { [("mosquitto", $0.process.pid)] } ?? []) + running.map { ($0.name, $0.process.pid) }
+        (broker?.pid.map { [("mosquitto", $0)] } ?? []) + running.compactMap { service in service.process.pid.map { (service.name, $0) } }
     }
 
     func start() throws {
         let base = setup.directory.appendingPathComponent(configuration.directoryName)
-        let broker = try BenchBroker(devConfig: setup.brokerConfig, directory: base.appendingPathComponent("mosquitto"),
-                                     executable: setup.mosquitto)
+        let broker = try MosquittoBroker(baseConfig: setup.brokerConfig, directory: base.appendingPathComponent("mosquitto"),
+                                         executable: setup.mosquitto)
         self.broker = broker
         let config = base.appendingPathComponent("alerting.yaml")
         var yaml = try configuration.yaml(receiverURL: setup.receiverURL, brokerURL: broker.url)
@@ -65,10 +65,10 @@ final class PipelineSystem: SystemUnderTest, @unchecked Sendable {
             }
             let httpPort = LocalPorts.free()
             let log = base.appendingPathComponent("\(service.name).log")
-            let process = try ChildProcess(executable: executable.path, arguments: [
-                "--config", config.path, "--data-dir", base.appendingPathComponent(service.name).path, "--broker", broker.url,
-                "--http", "127.0.0.1:\(httpPort)", "--log-level", "warning", "--client-id", "bench-\(service.name)",
-            ], output: log.path)
+            let process = ServiceProcess(executable: executable, arguments: ServiceProcess.commonArguments(
+                config: config, dataDir: base.appendingPathComponent(service.name), broker: broker.url, http: "127.0.0.1:\(httpPort)",
+                clientID: "bench-\(service.name)"), logFile: log)
+            try process.start()
             if try waitUntilHealthy(service.name, process: process, port: httpPort, log: log, optional: service.optional) {
                 running.append((service.name, process, httpPort))
             }
@@ -77,7 +77,7 @@ final class PipelineSystem: SystemUnderTest, @unchecked Sendable {
     }
 
     /// /healthz says ok once the store works and the MQTT client is connected and subscribed.
-    private func waitUntilHealthy(_ name: String, process: ChildProcess, port: Int, log: URL, optional: Bool) throws -> Bool {
+    private func waitUntilHealthy(_ name: String, process: ServiceProcess, port: Int, log: URL, optional: Bool) throws -> Bool {
         let client = HTTPClient(connectTimeout: 1)
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
@@ -95,7 +95,7 @@ final class PipelineSystem: SystemUnderTest, @unchecked Sendable {
             }
             usleep(50_000)
         }
-        process.stop(signal: SIGKILL)
+        process.kill()
         throw BenchError(code: .service, message: "\(name) not healthy after 60 s; see \(log.path)")
     }
 
@@ -108,8 +108,8 @@ final class PipelineSystem: SystemUnderTest, @unchecked Sendable {
     func stop() {
         publisher?.stop()
         // Newest first, the broker last, as scripts/run does.
-        for service in running.reversed() { service.process.stop(signal: SIGTERM, timeout: 30) }
-        broker?.stop()
+        for service in running.reversed() { service.process.terminate(timeout: 30) }
+        broker?.stop(timeout: 20)
     }
 
     func note(_ line: String) { notes.append(line) }

@@ -10,15 +10,15 @@ public struct IngestMetrics: Sendable {
     public init() {
         var rejected: [RejectionReason: Counter] = [:]
         for reason in RejectionReason.allCases {
-            rejected[reason] = Counter(label: "ingest_rejected_total", dimensions: [("reason", reason.rawValue)])
+            rejected[reason] = Counter(label: "alerting_ingest_rejected_total", dimensions: [("reason", reason.rawValue)])
         }
         var events: [AlertEvent.Kind: Counter] = [:]
         for kind in AlertEvent.Kind.allCases {
-            events[kind] = Counter(label: "ingest_alert_events_total", dimensions: [("kind", kind.rawValue)])
+            events[kind] = Counter(label: "alerting_ingest_alert_events_total", dimensions: [("kind", kind.rawValue)])
         }
         self.rejected = rejected
         self.events = events
-        unchanged = Counter(label: "ingest_commands_unchanged_total")
+        unchanged = Counter(label: "alerting_ingest_commands_unchanged_total")
     }
 
     public func rejected(_ reason: RejectionReason) { rejected[reason]?.increment() }

@@ -4,12 +4,12 @@ import Metrics
 import ServiceKit
 
 enum RouterMetrics {
-    private static let dispatches = CounterFamily("router_dispatches_total", dimensions: ["channel"])
-    private static let receipts = CounterFamily("router_receipts_total", dimensions: ["channel", "status"])
-    private static let failovers = CounterFamily("router_failovers_total", dimensions: ["channel"])
-    private static let alertEvents = CounterFamily("router_alert_events_total", dimensions: ["kind"])
-    private static let escalationSteps = CounterFamily("router_escalation_steps_total", dimensions: ["cause"])
-    private static let timeToAcknowledge = Timer(label: "router_time_to_acknowledge_seconds")
+    private static let dispatches = CounterFamily("alerting_router_dispatches_total", dimensions: ["channel"])
+    private static let receipts = CounterFamily("alerting_router_receipts_total", dimensions: ["channel", "status"])
+    private static let failovers = CounterFamily("alerting_router_failovers_total", dimensions: ["channel"])
+    private static let alertEvents = CounterFamily("alerting_router_alert_events_total", dimensions: ["kind"])
+    private static let escalationSteps = CounterFamily("alerting_router_escalation_steps_total", dimensions: ["cause"])
+    private static let timeToAcknowledge = Timer(label: "alerting_router_time_to_acknowledge_seconds")
 
     static func dispatched(channel: String) {
         dispatches(channel).increment()
@@ -23,13 +23,13 @@ enum RouterMetrics {
         failovers(channel).increment()
     }
 
-    static let undeliverable = Counter(label: "router_undeliverable_total")
+    static let undeliverable = Counter(label: "alerting_router_undeliverable_total")
 
     /// Escalation steps that came before their alert's `triggered` event: parked, applied when it came, or expired
     /// to the dead letters after a day.
-    static let parkedSteps = Counter(label: "router_escalation_steps_parked_total")
-    static let parkedStepsApplied = Counter(label: "router_escalation_steps_unparked_total")
-    static let parkedStepsExpired = Counter(label: "router_escalation_steps_parked_expired_total")
+    static let parkedSteps = Counter(label: "alerting_router_escalation_steps_parked_total")
+    static let parkedStepsApplied = Counter(label: "alerting_router_escalation_steps_unparked_total")
+    static let parkedStepsExpired = Counter(label: "alerting_router_escalation_steps_parked_expired_total")
 
     /// Analytics as Prometheus sees them: ack rate = acknowledged / triggered, escalation rate from the steps,
     /// time to acknowledge as a histogram (median and p90 by histogram_quantile).

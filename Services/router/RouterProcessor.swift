@@ -27,7 +27,7 @@ public struct RouterProcessor: MessageProcessor {
         self.logger = logger
         self.environment = environment
         directories = DirectoryCache(config: config, environment: environment)
-        tenantMismatches = Counter(label: "router_tenant_mismatch_total")
+        tenantMismatches = Counter(label: "alerting_router_tenant_mismatch_total")
     }
 
     public func process(_ message: MQTTMessage, _ context: ProcessingContext) throws {

@@ -25,7 +25,7 @@ public final class SlackActionHandler: Sendable {
     /// Signatures accepted within the replay window: the same request twice is refused.
     private let seen = Mutex<[String: Date]>([:])
     /// Made with the handler, after the service's metrics system is up.
-    let results = CounterFamily("slack_actions_total", dimensions: ["result"])
+    let results = CounterFamily("alerting_slack_actions_total", dimensions: ["result"])
 
     public init(config: @escaping @Sendable () -> AlertingConfig, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.config = config

@@ -16,7 +16,7 @@ public struct SlackWorkspace: Sendable, Equatable {
         guard let slack = config.slack(forTenant: tenant) else {
             return .failure(SlackError(code: "not_configured", "Slack is not configured (channels.slack)"))
         }
-        let apiURL = slack.apiURL.hasSuffix("/") ? String(slack.apiURL.dropLast()) : slack.apiURL
+        let apiURL = slack.apiBaseURL.hasSuffix("/") ? String(slack.apiBaseURL.dropLast()) : slack.apiBaseURL
         let botToken = secret(named: slack.botTokenEnv, environment: environment)
         let webhookURL = secret(named: slack.defaultWebhookURLEnv, environment: environment)
         guard botToken != nil || webhookURL != nil else {

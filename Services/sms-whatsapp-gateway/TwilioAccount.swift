@@ -27,10 +27,11 @@ public struct TwilioAccount: Sendable, Equatable {
         guard let token = secret(named: twilio.authTokenEnv, environment: environment) else {
             return .failure(Unavailable(description: "twilio unavailable: \(twilio.authTokenEnv ?? "auth_token_env") is not set"))
         }
-        return .success(TwilioAccount(apiURL: twilio.apiURL.hasSuffix("/") ? String(twilio.apiURL.dropLast()) : twilio.apiURL,
+        let apiURL = twilio.apiBaseURL
+        return .success(TwilioAccount(apiURL: apiURL.hasSuffix("/") ? String(apiURL.dropLast()) : apiURL,
                                       accountSid: sid, authToken: token,
                                       smsFrom: twilio.smsFrom.flatMap(PhoneNumber.init), whatsappFrom: twilio.whatsappFrom.flatMap(PhoneNumber.init),
-                                      templateSid: twilio.whatsappTemplateSid, fallbackToSMS: twilio.fallbackToSMS))
+                                      templateSid: twilio.whatsappTemplateSid, fallbackToSMS: twilio.fallsBackToSMS))
     }
 
     public var messagesURL: String { "\(apiURL)/2010-04-01/Accounts/\(accountSid)/Messages.json" }

@@ -3,10 +3,10 @@ import Metrics
 import ServiceKit
 
 enum TwilioMetrics {
-    /// `twilio_sms_fallbacks_total`: WhatsApp messages sent by SMS instead.
-    static let fallbacks: Counter = { _ = MetricsRegistry.shared; return Counter(label: "twilio_sms_fallbacks_total") }()
-    /// `twilio_callbacks_total{endpoint,result}`: status callbacks and inbound messages, by what became of them.
-    static let callbacks = CounterFamily("twilio_callbacks_total", dimensions: ["endpoint", "result"])
+    /// `alerting_twilio_sms_fallbacks_total`: WhatsApp messages sent by SMS instead.
+    static let fallbacks: Counter = { _ = MetricsRegistry.shared; return Counter(label: "alerting_twilio_sms_fallbacks_total") }()
+    /// `alerting_twilio_callbacks_total{endpoint,result}`: status callbacks and inbound messages, by what became of them.
+    static let callbacks = CounterFamily("alerting_twilio_callbacks_total", dimensions: ["endpoint", "result"])
 
     static func callback(_ endpoint: String, _ result: String) {
         _ = MetricsRegistry.shared

@@ -5,30 +5,15 @@ extension AlertingConfig {
     public func slack(forTenant tenantID: String) -> SlackConfig? {
         let own = tenant(id: tenantID)?.channels.slack
         guard channels.slack != nil || own != nil else { return nil }
-        var result = channels.slack ?? SlackConfig()
-        if let own {
-            result.apiURL = own.apiURL ?? result.apiURL
-            result.botTokenEnv = own.botTokenEnv ?? result.botTokenEnv
-            result.signingSecretEnv = own.signingSecretEnv ?? result.signingSecretEnv
-            result.defaultWebhookURLEnv = own.defaultWebhookURLEnv ?? result.defaultWebhookURLEnv
-        }
-        return result
+        let global = channels.slack ?? SlackConfig()
+        return own.map(global.overridden(by:)) ?? global
     }
 
     public func twilio(forTenant tenantID: String) -> TwilioConfig? {
         let own = tenant(id: tenantID)?.channels.twilio
         guard channels.twilio != nil || own != nil else { return nil }
-        var result = channels.twilio ?? TwilioConfig()
-        if let own {
-            result.apiURL = own.apiURL ?? result.apiURL
-            result.accountSidEnv = own.accountSidEnv ?? result.accountSidEnv
-            result.authTokenEnv = own.authTokenEnv ?? result.authTokenEnv
-            result.smsFrom = own.smsFrom ?? result.smsFrom
-            result.whatsappFrom = own.whatsappFrom ?? result.whatsappFrom
-            result.whatsappTemplateSid = own.whatsappTemplateSid ?? result.whatsappTemplateSid
-            result.fallbackToSMS = own.fallbackToSMS ?? result.fallbackToSMS
-        }
-        return result
+        let global = channels.twilio ?? TwilioConfig()
+        return own.map(global.overridden(by:)) ?? global
     }
 
     public func email(forTenant tenantID: String) -> EmailConfig? {

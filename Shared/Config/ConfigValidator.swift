@@ -68,9 +68,12 @@ struct ConfigValidator {
 
     private mutating func checkChannels() {
         let channels = config.channels
-        if let slack = channels.slack { checkHTTPURL(slack.apiURL, at: "channels.slack.api_url") }
+        if let slack = channels.slack {
+            checkHTTPURL(slack.apiBaseURL, at: "channels.slack.api_url")
+            if slack.teamId != nil { fail("channels.slack.team_id", "only a tenant's own Slack app (tenants[].channels.slack) names its workspace") }
+        }
         if let twilio = channels.twilio {
-            checkHTTPURL(twilio.apiURL, at: "channels.twilio.api_url")
+            checkHTTPURL(twilio.apiBaseURL, at: "channels.twilio.api_url")
             checkTwilioSenders(sms: twilio.smsFrom, whatsapp: twilio.whatsappFrom, at: "channels.twilio")
         }
         if let ntfy = channels.push?.ntfyURL { checkHTTPURL(ntfy, at: "channels.push.ntfy_url") }

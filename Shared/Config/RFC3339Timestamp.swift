@@ -1,4 +1,5 @@
 // Reads RFC 3339 times ("2026-11-02T09:00:00Z") whether or not the YAML quotes them.
+import Contracts
 import Foundation
 
 /// Decodes through a string so both Yams 5 and 6 and quoted or bare timestamps behave the same.
@@ -7,20 +8,9 @@ struct RFC3339Timestamp: Codable, Sendable {
 
     init(_ date: Date) { self.date = date }
 
-    static func parse(_ text: String) -> Date? {
-        let plain = ISO8601DateFormatter()
-        plain.formatOptions = [.withInternetDateTime]
-        if let date = plain.date(from: text) { return date }
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return fractional.date(from: text)
-    }
+    static func parse(_ text: String) -> Date? { RFC3339.date(from: text) }
 
-    static func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
-    }
+    static func format(_ date: Date) -> String { RFC3339.string(from: date) }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()

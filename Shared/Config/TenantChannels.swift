@@ -1,12 +1,12 @@
 // A tenant's own providers; each key it sets overrides the global provider's key.
 
 public struct TenantChannels: Sendable, Equatable, Codable {
-    public var slack: TenantSlackConfig?
-    public var twilio: TenantTwilioConfig?
+    public var slack: SlackConfig?
+    public var twilio: TwilioConfig?
     public var email: EmailConfig?
     public var push: PushConfig?
 
-    public init(slack: TenantSlackConfig? = nil, twilio: TenantTwilioConfig? = nil,
+    public init(slack: SlackConfig? = nil, twilio: TwilioConfig? = nil,
                 email: EmailConfig? = nil, push: PushConfig? = nil) {
         self.slack = slack
         self.twilio = twilio

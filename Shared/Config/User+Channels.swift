@@ -1,4 +1,5 @@
 // Which channels reach a user and at which address.
+import Contracts
 
 extension User {
     /// Used when a user lists no channels; WhatsApp is opt-in, so it is never here.
@@ -31,5 +32,5 @@ extension User {
     public func hasRole(_ role: String) -> Bool { roles.contains(role) }
 
     /// True when an alert of this severity reaches the user (at or above `min_severity`).
-    public func wants(_ severity: SeverityLevel) -> Bool { severity >= minSeverity }
+    public func wants(_ severity: Severity) -> Bool { severity >= minSeverity }
 }

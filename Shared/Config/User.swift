@@ -1,4 +1,5 @@
 // A person in a tenant's directory: roles, addresses and delivery preferences.
+import Contracts
 
 public struct User: Sendable, Equatable, Codable {
     public enum ChannelMode: String, ConfigEnum {
@@ -19,7 +20,7 @@ public struct User: Sendable, Equatable, Codable {
     /// As written; nil means the default. Use `effectiveChannels`.
     public var channels: [ChannelName]?
     public var channelMode: ChannelMode
-    public var minSeverity: SeverityLevel
+    public var minSeverity: Severity
     /// Applies to incident targeting and routes, never to an escalation step that names the user.
     public var receiveIncidentNotifications: Bool
 
@@ -45,7 +46,7 @@ public struct User: Sendable, Equatable, Codable {
         pushTopic = try r.optional(.pushTopic)
         channels = try r.list(.channels, of: ChannelName.self)
         channelMode = try r.value(.channelMode, default: .firstAvailable)
-        minSeverity = try r.value(.minSeverity, default: .info)
+        minSeverity = try r.optional(.minSeverity, as: ConfigWord<Severity>.self)?.word ?? .info
         receiveIncidentNotifications = try r.value(.receiveIncidentNotifications, default: true)
     }
 }

@@ -20,7 +20,7 @@ public enum RoutingPlanner {
             origin = .targeting
             candidates = Targets.incident(for: alert, in: directory)
         }
-        let severity = SeverityLevel(rawValue: alert.severity.rawValue) ?? .critical
+        let severity = alert.severity
         var note: String?
         // A critical or high route reaches its users whatever their min_severity; normal and low respect it.
         let urgent = route.map { $0.priority >= .high } ?? false

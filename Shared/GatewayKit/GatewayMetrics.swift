@@ -3,13 +3,13 @@ import Metrics
 import ServiceKit
 
 public struct GatewayMetrics: Sendable {
-    /// `gateway_deliveries_total{service,channel,status}`: deliveries finished (sent, delivered, failed).
+    /// `alerting_gateway_deliveries_total{service,channel,status}`: deliveries finished (sent, delivered, failed).
     private let deliveries: CounterFamily
-    /// `gateway_delivery_attempts_total{service,channel,result}`: attempts (delivered, retry, failed).
+    /// `alerting_gateway_delivery_attempts_total{service,channel,result}`: attempts (delivered, retry, failed).
     private let attempts: CounterFamily
-    /// `gateway_delivery_failures_total{service,channel,type}`: failed attempts by `FailureKind`.
+    /// `alerting_gateway_delivery_failures_total{service,channel,type}`: failed attempts by `FailureKind`.
     private let failures: CounterFamily
-    /// `gateway_deliveries_deferred_total{service,channel}`: jobs put back in the table because their destination was
+    /// `alerting_gateway_deliveries_deferred_total{service,channel}`: jobs put back in the table because their destination was
     /// paused or its queue too long (not an attempt).
     private let deferrals: CounterFamily
     public let service: String
@@ -18,13 +18,13 @@ public struct GatewayMetrics: Sendable {
     public init(service: String, channels: [String]) {
         _ = MetricsRegistry.shared
         self.service = service
-        deliveries = CounterFamily("gateway_deliveries_total", dimensions: ["service", "channel", "status"])
-        attempts = CounterFamily("gateway_delivery_attempts_total", dimensions: ["service", "channel", "result"])
-        failures = CounterFamily("gateway_delivery_failures_total", dimensions: ["service", "channel", "type"])
-        deferrals = CounterFamily("gateway_deliveries_deferred_total", dimensions: ["service", "channel"])
-        // `gateway_delivery_duration_seconds{service,channel}`: each attempt's latency, a histogram.
+        deliveries = CounterFamily("alerting_gateway_deliveries_total", dimensions: ["service", "channel", "status"])
+        attempts = CounterFamily("alerting_gateway_delivery_attempts_total", dimensions: ["service", "channel", "result"])
+        failures = CounterFamily("alerting_gateway_delivery_failures_total", dimensions: ["service", "channel", "type"])
+        deferrals = CounterFamily("alerting_gateway_deliveries_deferred_total", dimensions: ["service", "channel"])
+        // `alerting_gateway_delivery_duration_seconds{service,channel}`: each attempt's latency, a histogram.
         durations = Dictionary(uniqueKeysWithValues: channels.map {
-            ($0, Timer(label: "gateway_delivery_duration_seconds", dimensions: [("service", service), ("channel", $0)]))
+            ($0, Timer(label: "alerting_gateway_delivery_duration_seconds", dimensions: [("service", service), ("channel", $0)]))
         })
         // Shown at 0 from the start, so an alert rule on them has a series before the first failure.
         for channel in channels {

@@ -50,7 +50,7 @@ public final class GatewayWorkers<Provider: GatewayProvider>: Service, @unchecke
             read: { from, limit in try runtime.store.read { try GatewayRecords.pending($0, from: from, limit: limit) } },
             id: \.seq,
             handOn: { admit($0) },
-            readFailed: { runtime.logger.error("could not read pending deliveries: \($0)") })
+            readFailed: { runtime.logger.error("could not read pending deliveries: \($0)") }, retries: runtime.delayedWork)
         self.admission = admit
     }
 

@@ -1,7 +1,8 @@
 // The thread-safe MQTT client: QoS 1, persistent session, ack-after-commit, reconnect, last will.
-import CMosquitto
+internal import CMosquitto
 import Foundation
 import Logging
+import Synchronization
 
 /// One dedicated thread owns the libmosquitto handle (see docs/mqtt.md); every public method may be
 /// called from any thread and only talks to that thread through a locked mailbox.
@@ -16,10 +17,13 @@ public final class MQTTClient: @unchecked Sendable {
     private let mailbox = MQTTMailbox()
     /// Where `publish()` goes: `mailbox`, or that of the publishing connection (`MQTTSettings.publishesOnOwnConnection`).
     private let publishMailbox: MQTTMailbox
-    private let lock = NSLock()
-    private var loopFinished: DispatchSemaphore?
-    private var publisherFinished: DispatchSemaphore?
-    private var stopRequested = false
+    /// The loop threads' ends (each signalled once, when its thread returns) and whether a shutdown was asked for.
+    private struct Threads {
+        var loopFinished: DispatchSemaphore?
+        var publisherFinished: DispatchSemaphore?
+        var stopRequested = false
+    }
+    private let threads = Mutex(Threads())
 
     /// `subscriptions` are QoS 1 topic filters (shared ones such as `$share/group/topic` included),
     /// sent on every connect.
@@ -34,18 +38,21 @@ public final class MQTTClient: @unchecked Sendable {
 
     deinit {
         // Without a shutdown() the loop still exits: it closes the socket and the broker sends the will.
-        if loopFinished != nil && !stopRequested {
+        let (started, stopping, publishing) = threads.withLock { ($0.loopFinished != nil, $0.stopRequested, $0.publisherFinished != nil) }
+        if started && !stopping {
             mailbox.requestStop(deadline: monotonicSeconds())
-            if publisherFinished != nil { publishMailbox.requestStop(deadline: monotonicSeconds()) }
+            if publishing { publishMailbox.requestStop(deadline: monotonicSeconds()) }
         }
     }
 
     /// Creates the handle and starts the loop thread, which connects in the background and keeps
     /// retrying with backoff: a broker that is down is not an error here, bad settings are.
     public func start() throws {
-        lock.lock()
-        defer { lock.unlock() }
-        guard loopFinished == nil else {
+        try threads.withLock { threads in try start(&threads) }
+    }
+
+    private func start(_ threads: inout Threads) throws {
+        guard threads.loopFinished == nil else {
             throw MQTTError(code: MOSQ_ERR_INVAL.rawValue, message: "MQTT client \(settings.clientID) already started")
         }
         try validate()
@@ -59,13 +66,13 @@ public final class MQTTClient: @unchecked Sendable {
             loop.reportsConnected = false
             publisher = loop
         }
-        loopFinished = run(main, name: "mqtt \(settings.clientID)")
-        if let publisher { publisherFinished = run(publisher, name: "mqtt \(publisher.settings.clientID)") }
+        threads.loopFinished = run(main, name: "mqtt \(settings.clientID)")
+        if let publisher { threads.publisherFinished = run(publisher, name: "mqtt \(publisher.settings.clientID)") }
         logger.debug("MQTT client started", metadata: ["broker": "\(settings.endpoint)"])
     }
 
     private func makeLoop(settings: MQTTSettings, subscriptions: [String], logger: Logger, mailbox: MQTTMailbox) throws -> MQTTLoop {
-        let wake = try WakeSignal()
+        let wake = try WakeUpPipe()
         let loop = MQTTLoop(settings: settings, subscriptions: subscriptions, logger: logger, mailbox: mailbox, wake: wake)
         loop.sink = sink
         try loop.prepare()
@@ -127,14 +134,12 @@ public final class MQTTClient: @unchecked Sendable {
     /// loop thread. Messages that arrive meanwhile are still committed through the sink before
     /// being acknowledged, so the sink must stay usable until this returns.
     public func shutdown(timeout: Double) {
-        lock.lock()
-        guard let finished = loopFinished, !stopRequested else {
-            lock.unlock()
-            return
+        let claimed = threads.withLock { threads -> (DispatchSemaphore, DispatchSemaphore?)? in
+            guard let finished = threads.loopFinished, !threads.stopRequested else { return nil }
+            threads.stopRequested = true
+            return (finished, threads.publisherFinished)
         }
-        stopRequested = true
-        let publisherFinished = self.publisherFinished
-        lock.unlock()
+        guard let (finished, publisherFinished) = claimed else { return }
         let deadline = monotonicSeconds() + max(0, timeout)
         // The subscribing connection first: what its last batches publish is still in the publishing one's mailbox,
         // which drains after it.

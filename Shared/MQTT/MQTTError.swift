@@ -1,5 +1,5 @@
 // The one place libmosquitto return codes become Swift errors.
-import CMosquitto
+internal import CMosquitto
 import Foundation
 
 public struct MQTTError: Error, Sendable, CustomStringConvertible {

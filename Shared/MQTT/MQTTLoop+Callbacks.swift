@@ -1,5 +1,5 @@
 // libmosquitto's callbacks: they only record what happened; the loop acts on it after the read.
-import CMosquitto
+internal import CMosquitto
 import Foundation
 import Logging
 

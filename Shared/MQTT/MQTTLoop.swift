@@ -1,5 +1,5 @@
 // The loop thread: the only code that touches the mosquitto handle.
-import CMosquitto
+internal import CMosquitto
 import Foundation
 import Logging
 
@@ -48,7 +48,7 @@ final class MQTTLoop: @unchecked Sendable {
     let subscriptions: [String]
     let logger: Logger
     let mailbox: MQTTMailbox
-    let wake: WakeSignal
+    let wake: WakeUpPipe
     weak var sink: MQTTSink?
     /// false for the publishing connection of a client that publishes on a connection of its own
     /// (`MQTTSettings.publishesOnOwnConnection`): its connects are not the client's.
@@ -82,7 +82,7 @@ final class MQTTLoop: @unchecked Sendable {
     /// A roll call arrived (`MQTTPresence`): the announcement and "online" go out again after this read.
     var rollCallHeard = false
 
-    init(settings: MQTTSettings, subscriptions: [String], logger: Logger, mailbox: MQTTMailbox, wake: WakeSignal) {
+    init(settings: MQTTSettings, subscriptions: [String], logger: Logger, mailbox: MQTTMailbox, wake: WakeUpPipe) {
         self.settings = settings
         self.subscriptions = subscriptions
         self.logger = logger

@@ -1,37 +1,39 @@
 // The lock-protected hand-over point between caller threads and the loop thread.
-import Foundation
+import Synchronization
 
 /// Callers enqueue publishes and a stop request; the loop thread takes them. Counts live here so
 /// `pendingPublishes` is exact from any thread: a message is pending from `enqueue` until the loop
 /// reports it acknowledged.
-final class MQTTMailbox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var wake: WakeSignal?
-    private var queue: [MQTTPublish] = []
-    private var head = 0
-    private var handedOver = 0
-    private var wakePending = false
-    private var connected = false
-    private var stopDeadline: Double?
+final class MQTTMailbox: Sendable {
+    private struct State {
+        var wake: WakeUpPipe?
+        var queue: [MQTTPublish] = []
+        var head = 0
+        var handedOver = 0
+        var wakePending = false
+        var connected = false
+        var stopDeadline: Double?
+    }
+    private let state = Mutex(State())
 
     init() {}
 
     /// Before the loop thread starts; publishes enqueued earlier are simply waiting in the queue.
-    func attach(_ wake: WakeSignal) {
-        lock.lock()
-        self.wake = wake
-        // Invariant from here on: wakePending means a byte sits in the pipe.
-        wakePending = false
-        lock.unlock()
+    func attach(_ wake: WakeUpPipe) {
+        state.withLock { state in
+            state.wake = wake
+            // Invariant from here on: wakePending means a byte sits in the pipe.
+            state.wakePending = false
+        }
     }
 
     func enqueue<Messages: Collection<MQTTPublish>>(_ messages: Messages) {
         guard !messages.isEmpty else { return }
-        lock.lock()
-        queue.append(contentsOf: messages)
-        let wakeToSignal = wakePending ? nil : wake
-        wakePending = true
-        lock.unlock()
+        let wakeToSignal = state.withLock { state -> WakeUpPipe? in
+            state.queue.append(contentsOf: messages)
+            defer { state.wakePending = true }
+            return state.wakePending ? nil : state.wake
+        }
         // One write per poll() round is enough; a burst of publishes costs one syscall.
         wakeToSignal?.signal()
     }
@@ -44,74 +46,64 @@ final class MQTTMailbox: @unchecked Sendable {
     /// timeout. The bench showed it as runs where a publishing client's messages reached the broker up to a
     /// second late, for the rest of the run.
     func drainWake() {
-        lock.lock()
-        let wake = self.wake
-        lock.unlock()
+        let wake = state.withLock { $0.wake }
         wake?.drain()
-        lock.lock()
-        wakePending = false
-        lock.unlock()
+        state.withLock { $0.wakePending = false }
     }
 
     /// Loop thread: up to `limit` queued messages, oldest first.
     func take(upTo limit: Int) -> [MQTTPublish] {
-        lock.lock()
-        defer { lock.unlock() }
-        let count = min(limit, queue.count - head)
-        guard count > 0 else { return [] }
-        let taken = Array(queue[head..<(head + count)])
-        head += count
-        handedOver += count
-        if head == queue.count {
-            queue.removeAll(keepingCapacity: queue.count < 65_536)
-            head = 0
-        } else if head > 4096 && head * 2 > queue.count {
-            queue.removeFirst(head)
-            head = 0
+        state.withLock { state in
+            let count = min(limit, state.queue.count - state.head)
+            guard count > 0 else { return [] }
+            let taken = Array(state.queue[state.head..<(state.head + count)])
+            state.head += count
+            state.handedOver += count
+            if state.head == state.queue.count {
+                state.queue.removeAll(keepingCapacity: state.queue.count < 65_536)
+                state.head = 0
+            } else if state.head > 4096 && state.head * 2 > state.queue.count {
+                state.queue.removeFirst(state.head)
+                state.head = 0
+            }
+            return taken
         }
-        return taken
     }
 
     /// Loop thread: messages taken but not accepted by libmosquitto go back to the front, in order.
     func giveBack(_ messages: [MQTTPublish]) {
         guard !messages.isEmpty else { return }
-        lock.lock()
-        queue.insert(contentsOf: messages, at: head)
-        handedOver -= messages.count
-        lock.unlock()
+        state.withLock { state in
+            state.queue.insert(contentsOf: messages, at: state.head)
+            state.handedOver -= messages.count
+        }
     }
 
     /// Loop thread: this many taken messages are finished (acknowledged or refused for good).
     func finished(_ count: Int) {
         guard count > 0 else { return }
-        lock.lock()
-        handedOver -= count
-        lock.unlock()
+        state.withLock { $0.handedOver -= count }
     }
 
     var pending: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return queue.count - head + handedOver
+        state.withLock { $0.queue.count - $0.head + $0.handedOver }
     }
 
     var isConnected: Bool {
-        get { lock.lock(); defer { lock.unlock() }; return connected }
-        set { lock.lock(); connected = newValue; lock.unlock() }
+        get { state.withLock { $0.connected } }
+        set { state.withLock { $0.connected = newValue } }
     }
 
     /// Keeps the earliest deadline when asked twice.
     func requestStop(deadline: Double) {
-        lock.lock()
-        stopDeadline = min(stopDeadline ?? deadline, deadline)
-        let wake = self.wake
-        lock.unlock()
+        let wake = state.withLock { state -> WakeUpPipe? in
+            state.stopDeadline = min(state.stopDeadline ?? deadline, deadline)
+            return state.wake
+        }
         wake?.signal()
     }
 
     var requestedStop: Double? {
-        lock.lock()
-        defer { lock.unlock() }
-        return stopDeadline
+        state.withLock { $0.stopDeadline }
     }
 }

@@ -1,5 +1,5 @@
 // MQTTSettings from a broker URL such as "mqtt://user:pass@host:1883" or "mqtts://host:8883".
-import CMosquitto
+internal import CMosquitto
 import Foundation
 
 extension MQTTSettings {

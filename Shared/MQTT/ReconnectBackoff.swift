@@ -23,7 +23,10 @@ struct ReconnectBackoff: Sendable {
     }
 }
 
-/// Seconds on a clock that never jumps.
-public func monotonicSeconds() -> Double {
-    Double(DispatchTime.now().uptimeNanoseconds) / 1_000_000_000
+/// Seconds on `ContinuousClock` (it never jumps) since the module first read it: what the loop's deadlines compare.
+func monotonicSeconds() -> Double {
+    let elapsed = ContinuousClock.now - clockOrigin
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 }
+
+private let clockOrigin = ContinuousClock.now

@@ -1,7 +1,6 @@
 // A bounded window over work that is durable in a table: at most `limit` items are in memory (handed on and not yet
 // finished); the rest stay in the table, where they were committed anyway, and are read back in order as the window
 // empties. The outbox relay uses it for publishes, the webhook gateway for delivery jobs.
-import Foundation
 import Synchronization
 
 public final class BoundedBacklog<Item: Sendable>: Sendable {
@@ -10,6 +9,7 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
     private let id: @Sendable (Item) -> Int64
     private let handOn: @Sendable ([Item]) -> Void
     private let readFailed: @Sendable (any Error) -> Void
+    private let retries: any WorkScheduler
 
     /// `inMemory`: ids handed on and not finished; `spilledFrom`: the lowest id of the items left in the table only
     /// (nil: none); `offeredWhileReading`: an offer was left in the table while a refill was reading; `reading`: a
@@ -34,12 +34,13 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
     ///   - read: committed items with id ≥ `from`, in id order, at most `limit` (ids grow in commit order).
     ///   - handOn: where items in memory go (a queue, the MQTT client). Called with the lock held, so items reach it
     ///     in the order they were let in; it must not call back into this backlog.
+    ///   - retries: where a failed read is tried again a second later.
     ///   - paused: starts held (see `pause()`).
     ///   - tracksRemoval: a finished item's row leaves the table later, in a transaction of the owner's
     ///     (`removed(_:)` says when it committed): until then a read that still sees the row must not hand it on again.
     public init(limit: Int, read: @escaping @Sendable (_ from: Int64, _ limit: Int) throws -> [Item],
                 id: @escaping @Sendable (Item) -> Int64, handOn: @escaping @Sendable ([Item]) -> Void,
-                readFailed: @escaping @Sendable (any Error) -> Void = { _ in },
+                readFailed: @escaping @Sendable (any Error) -> Void = { _ in }, retries: any WorkScheduler,
                 paused: Bool = false, tracksRemoval: Bool = false) {
         state.withLock { $0.paused = paused }
         self.tracksRemoval = tracksRemoval
@@ -48,6 +49,7 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
         self.id = id
         self.handOn = handOn
         self.readFailed = readFailed
+        self.retries = retries
     }
 
     /// Items committed just now, in id order: handed on while there is room, else left in the table.
@@ -170,7 +172,7 @@ public final class BoundedBacklog<Item: Sendable>: Sendable {
                 // The items stay in the table; tried again in a second (or at the next `finished` or `offer`), so a
                 // failed read cannot leave them there for good when nothing else is in flight.
                 readFailed(error)
-                DispatchQueue.global().asyncAfter(deadline: .now() + 1) { [weak self] in self?.refill() }
+                retries.schedule(after: .seconds(1)) { [weak self] in self?.refill() }
                 return
             }
             let (handedAny, again, inMemory) = state.withLock { state -> (Bool, Bool, Int) in

@@ -20,9 +20,11 @@ public final class HealthState: Sendable {
     private let connected: @Sendable () -> Bool
     private let clock: @Sendable () -> Double
 
-    public init(connected: @escaping @Sendable () -> Bool, clock: @escaping @Sendable () -> Double = { monotonicSeconds() }) {
+    /// - Parameter clock: seconds that never jump (default: `ContinuousClock`, from now).
+    public init(connected: @escaping @Sendable () -> Bool, clock: (@Sendable () -> Double)? = nil) {
         self.connected = connected
-        self.clock = clock
+        let origin = ContinuousClock.now
+        self.clock = clock ?? { origin.duration(to: .now).seconds }
     }
 
     public func storeFailed(_ reason: String) {

@@ -1,12 +1,12 @@
 // Keeps a warning that repeats for every message (a user nobody can reach, a tenant that is not configured) to one
 // line per key and interval, with the number of repeats it held back; the counters still count every one.
 import Foundation
+import Synchronization
 
-public final class LogThrottle: @unchecked Sendable {
+public final class LogThrottle: Sendable {
     public let interval: TimeInterval
     private let clock: @Sendable () -> TimeInterval
-    private let lock = NSLock()
-    private var last: [String: (at: TimeInterval, held: Int)] = [:]
+    private let last = Mutex<[String: (at: TimeInterval, held: Int)]>([:])
     private let capacity: Int
 
     /// - Parameter capacity: keys remembered at most; beyond it the oldest half is forgotten (they log again).
@@ -21,7 +21,7 @@ public final class LogThrottle: @unchecked Sendable {
     /// held back since the last line, and the caller logs.
     public func admit(_ key: String) -> Int? {
         let now = clock()
-        return lock.withLock {
+        return last.withLock { last in
             if let entry = last[key], now - entry.at < interval {
                 last[key] = (entry.at, entry.held + 1)
                 return nil

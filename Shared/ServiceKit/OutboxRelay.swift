@@ -18,6 +18,8 @@ public final class OutboxRelay: Sendable {
     /// Rows the broker acknowledged, in the order it did, kept for the replay window, then deleted.
     private let kept = Mutex(KeptRows())
     private let window: ReplayWindow
+    /// Where a failed read of the backlog is tried again.
+    private let retries: any WorkScheduler
 
     /// Deleting acknowledged rows in a transaction of their own cost one more commit per batch (WAL pages
     /// written, the lock taken) in every service. They are deleted in the next transaction the service
@@ -26,7 +28,7 @@ public final class OutboxRelay: Sendable {
     /// oldest has waited `maximumDelay` seconds. A kill -9 inside that window re-publishes those rows at
     /// the next start, with their ids, which consumers drop as repeats.
     static let batchLimit = 512
-    static let maximumDelay = 0.5
+    static let maximumDelay = Duration.milliseconds(500)
 
     /// Each lane (`OutboxMessage.lane`) is a bounded window of its own over the outbox table: at most `memoryLimit`
     /// committed rows of the default lane and `laneLimit` of each other lane are handed to the MQTT client at a time
@@ -52,11 +54,13 @@ public final class OutboxRelay: Sendable {
     ///   - needsSubscriber: topics whose messages must reach a subscriber (`MQTTPublish.needsSubscriber`).
     ///   - lane: the lane of a topic; "" is the default lane.
     ///   - holdsLanes: lanes other than the default one are held until released.
-    public init(store: Store, client: MQTTClient, metrics: ServiceMetrics, logger: Logger, memoryLimit: Int = 2000,
+    ///   - retries: where a failed read of a lane's backlog is tried again (the service group's `DelayedWork`).
+    public init(store: Store, client: MQTTClient, metrics: ServiceMetrics, logger: Logger, retries: any WorkScheduler, memoryLimit: Int = 2000,
                 laneLimit: Int = 500, needsSubscriber: @escaping @Sendable (String) -> Bool = { _ in false },
                 lane: @escaping @Sendable (String) -> String = { _ in "" }, holdsLanes: Bool = false,
                 window: ReplayWindow = .off) {
         self.window = window
+        self.retries = retries
         self.store = store
         self.client = client
         self.metrics = metrics
@@ -85,7 +89,7 @@ public final class OutboxRelay: Sendable {
                     })
                     metrics.published.increment(by: messages.count)
                 },
-                readFailed: { logger.error("could not read the outbox backlog of lane '\(name)': \($0)") },
+                readFailed: { logger.error("could not read the outbox backlog of lane '\(name)': \($0)") }, retries: retries,
                 paused: holdsLanes && !name.isEmpty && !lanes.released.contains(name),
                 tracksRemoval: true)
             lanes.backlogs[name] = backlog
@@ -101,9 +105,12 @@ public final class OutboxRelay: Sendable {
         }
         // What the last run wrote down at its graceful stop as acknowledged stays kept for the rest of its window.
         let wall = Date().timeIntervalSince1970
-        let now = monotonicSeconds()
+        let now = ContinuousClock.now
         kept.withLock { kept in
-            for row in acknowledged { kept.append(KeptRow(id: row.id, lane: row.lane, bytes: row.bytes, at: now - max(0, wall - row.at))) }
+            for row in acknowledged {
+                let age = Duration.milliseconds(Int64((max(0, wall - row.at) * 1000).rounded()))
+                kept.append(KeptRow(id: row.id, lane: row.lane, bytes: row.bytes, at: now - age))
+            }
         }
         guard count > 0 else { return }
         logger.notice("re-publishing \(count) outbox messages left from the last run")
@@ -116,9 +123,9 @@ public final class OutboxRelay: Sendable {
         let rows = kept.withLock { $0.snapshot() }
         guard !rows.isEmpty else { return }
         let wall = Date().timeIntervalSince1970
-        let now = monotonicSeconds()
+        let now = ContinuousClock.now
         do {
-            try store.write { db in try Outbox.markAcknowledged(db, rows.map { ($0.id, wall - (now - $0.at)) }) }
+            try store.write { db in try Outbox.markAcknowledged(db, rows.map { ($0.id, wall - $0.at.duration(to: now).seconds) }) }
         } catch {
             logger.error("could not write down the \(rows.count) rows kept for the replay window; they go out again at the next start: \(error)")
         }
@@ -164,12 +171,12 @@ public final class OutboxRelay: Sendable {
     public func delivered(tokens: [Int64]) {
         guard !tokens.isEmpty else { return }
         finishedInLanes(tokens)
-        let now = monotonicSeconds()
+        let now = ContinuousClock.now
         let sizes = handed.withLock { handed in tokens.map { handed.removeValue(forKey: $0) ?? ("", 0) } }
         let due = kept.withLock { kept -> Bool in
             for (id, size) in zip(tokens, sizes) { kept.append(KeptRow(id: id, lane: size.lane, bytes: size.bytes, at: now)) }
             return kept.dueCount(now: now, window: window, atLeast: OutboxRelay.batchLimit) >= OutboxRelay.batchLimit
-                || kept.oldestDueSince(now: now, window: window).map { now - $0 >= OutboxRelay.maximumDelay } == true
+                || kept.oldestDueSince(now: now, window: window).map { $0.duration(to: now) >= OutboxRelay.maximumDelay } == true
         }
         if due { flushAcknowledged() }
     }
@@ -196,7 +203,7 @@ public final class OutboxRelay: Sendable {
     /// Deletes the acknowledged rows past the replay window inside a transaction the caller is writing anyway: once it
     /// commits the lanes forget them, and if it rolls back they wait for the next one.
     public func deleteAcknowledged(in db: Database) throws {
-        let rows = kept.withLock { $0.takeDue(now: monotonicSeconds(), window: window) }
+        let rows = kept.withLock { $0.takeDue(now: ContinuousClock.now, window: window) }
         guard !rows.isEmpty else { return }
         do {
             try Outbox.remove(db, ids: rows.map(\.id))
@@ -226,7 +233,7 @@ public final class OutboxRelay: Sendable {
     public var isSpilled: Bool { lanes.withLock { Array($0.backlogs.values) }.contains { $0.isSpilled } }
 
     /// Whether acknowledged rows are past the replay window and wait to be deleted.
-    public var acknowledgedWaiting: Int { kept.withLock { $0.dueCount(now: monotonicSeconds(), window: window, atLeast: 1) } }
+    public var acknowledgedWaiting: Int { kept.withLock { $0.dueCount(now: ContinuousClock.now, window: window, atLeast: 1) } }
 
     /// Rows the broker acknowledged within the replay window, kept to be published again.
     public var keptForReplay: Int { kept.withLock { $0.count } }

@@ -23,14 +23,16 @@ public struct ReplayWindow: Sendable, Equatable {
 
     /// Rows are deleted as soon as the broker acknowledged them; nothing is published again.
     public static let off = ReplayWindow(seconds: 0, maxRows: 0, maxBytes: 0)
+
+    var duration: Duration { .milliseconds(Int64((seconds * 1000).rounded())) }
 }
 
-/// An outbox row the broker acknowledged at `at` (monotonic seconds), kept for the replay window.
+/// An outbox row the broker acknowledged at `at`, kept for the replay window.
 struct KeptRow: Sendable {
     let id: Int64
     let lane: String
     let bytes: Int
-    let at: Double
+    let at: ContinuousClock.Instant
 }
 
 /// The kept rows in the order the broker acknowledged them: the oldest go first, when the window has passed or a
@@ -49,12 +51,12 @@ struct KeptRows: Sendable {
         bytes += row.bytes
     }
 
-    private func isDue(_ row: KeptRow, index: Int, bytesBefore: Int, now: Double, window: ReplayWindow) -> Bool {
-        now - row.at >= window.seconds || count - (index - head) > window.maxRows || bytes - bytesBefore > window.maxBytes
+    private func isDue(_ row: KeptRow, index: Int, bytesBefore: Int, now: ContinuousClock.Instant, window: ReplayWindow) -> Bool {
+        row.at.duration(to: now) >= window.duration || count - (index - head) > window.maxRows || bytes - bytesBefore > window.maxBytes
     }
 
     /// How many rows are due, counting no further than `atLeast`.
-    func dueCount(now: Double, window: ReplayWindow, atLeast: Int) -> Int {
+    func dueCount(now: ContinuousClock.Instant, window: ReplayWindow, atLeast: Int) -> Int {
         var due = 0
         var removedBytes = 0
         var index = head
@@ -67,13 +69,13 @@ struct KeptRows: Sendable {
     }
 
     /// When the oldest row fell due, if it did (a row pushed out by a bound counts as due since it was kept).
-    func oldestDueSince(now: Double, window: ReplayWindow) -> Double? {
+    func oldestDueSince(now: ContinuousClock.Instant, window: ReplayWindow) -> ContinuousClock.Instant? {
         guard head < rows.count, isDue(rows[head], index: head, bytesBefore: 0, now: now, window: window) else { return nil }
-        return min(now, rows[head].at + window.seconds)
+        return min(now, rows[head].at.advanced(by: window.duration))
     }
 
     /// Takes the rows that are due, oldest first.
-    mutating func takeDue(now: Double, window: ReplayWindow) -> [KeptRow] {
+    mutating func takeDue(now: ContinuousClock.Instant, window: ReplayWindow) -> [KeptRow] {
         let due = dueCount(now: now, window: window, atLeast: .max)
         guard due > 0 else { return [] }
         let taken = Array(rows[head..<(head + due)])

@@ -26,13 +26,13 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     public var mqttNoVerifyHostname = false
 
     @Option(name: .long, help: "HTTP listen address HOST:PORT for /healthz, /metrics and callbacks (default: the service's own port).")
-    public var http: String?
+    public var http: HTTPAddress?
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-    public var logLevel: String = "info"
+    @Option(name: .customLong("log-level"), help: "The least severe log level written.")
+    public var level: Logger.Level = .info
 
     @Option(name: .long, help: "Tenant partition i/n: own the tenants whose stable hash mod n is i.")
-    public var partition: String = "0/1"
+    public var partition: Partition = .all
 
     @Option(name: .customLong("client-id"), help: "MQTT client id (default: alerting-SERVICE-i-of-n); keep it fixed across restarts.")
     public var clientID: String?
@@ -41,16 +41,6 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     public var mqttUsername: String?
 
     public init() {}
-
-    public var level: Logger.Level { Logger.Level(rawValue: logLevel.lowercased()) ?? .info }
-
-    public func validate() throws {
-        guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
-            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
-        }
-        guard Partition(partition) != nil else { throw ValidationError("--partition must be i/n with 0 <= i < n") }
-        if let http, HTTPAddress(http) == nil { throw ValidationError("--http must be HOST:PORT") }
-    }
 
     /// Sets up swift-log once per process: one line per record on standard error.
     public static func bootstrapLogging(level: Logger.Level) {
@@ -62,11 +52,13 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     }
 }
 
-public struct HTTPAddress: Sendable, Equatable {
+public struct HTTPAddress: Sendable, Equatable, ExpressibleByArgument {
     public var host: String
     public var port: Int
 
     public init(host: String, port: Int) { self.host = host; self.port = port }
+
+    public init?(argument: String) { self.init(argument) }
 
     public init?(_ text: String) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
@@ -74,4 +66,15 @@ public struct HTTPAddress: Sendable, Equatable {
         self.host = host.isEmpty ? "127.0.0.1" : host
         self.port = port
     }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
+
+extension Partition: ExpressibleByArgument {
+    /// `i/n` with 0 <= i < n.
+    public init?(argument: String) { self.init(argument) }
+
+    public var defaultValueDescription: String { description }
 }

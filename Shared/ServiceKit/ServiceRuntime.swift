@@ -25,8 +25,15 @@ public final class ServiceRuntime: Sendable {
     /// For a publisher of dispatches: which channels have a consumer now (their lanes are held otherwise).
     public let presence: ChannelPresence?
 
-    private let group = Mutex<ServiceGroup?>(nil)
-    private let boundPort = Mutex<Int?>(nil)
+    /// The timer of the service group: retries of failed reads (`BoundedBacklog`).
+    public let delayedWork = DelayedWork()
+
+    private struct Lifecycle {
+        var group: ServiceGroup?
+        var shutdownRequested = false
+        var boundPort: Int?
+    }
+    private let lifecycle = Mutex(Lifecycle())
 
     /// - Parameters:
     ///   - subscriptions: the topic filters to consume, given the topics, this instance's partition and the configuration.
@@ -47,7 +54,7 @@ public final class ServiceRuntime: Sendable {
         self.config = config
         let current = config.current
         topics = Topics(root: current.broker.topicRoot)
-        partition = Partition(options.partition) ?? .all
+        partition = options.partition
         source = "alerting/\(name)"
         store = try Store(path: URL(fileURLWithPath: options.dataDir).appendingPathComponent("\(name).sqlite").path,
                           migrations: migrations)
@@ -85,7 +92,7 @@ public final class ServiceRuntime: Sendable {
         // for events and escalation steps, which the router, the escalator and ingest always consume: after a broker
         // crash that lost its snapshot's sessions, they find no subscriber until those services subscribe again.
         let mustReachConsumer: Set<String> = ["dispatch", "events", "escalations"]
-        relay = OutboxRelay(store: store, client: client, metrics: metrics, logger: logger,
+        relay = OutboxRelay(store: store, client: client, metrics: metrics, logger: logger, retries: delayedWork,
                             needsSubscriber: { topics.parse($0).map { mustReachConsumer.contains($0.kind) } ?? false },
                             lane: { topics.dispatchChannel(of: $0) ?? "" }, holdsLanes: holdsDispatches,
                             window: ReplayWindow(seconds: current.broker.replayWindow.seconds, maxRows: current.broker.replayMaxRows,
@@ -93,25 +100,25 @@ public final class ServiceRuntime: Sendable {
         presence = holdsDispatches
             ? ChannelPresence(topics: topics, client: client, relay: relay, store: store, health: health, service: name, logger: logger)
             : nil
-        httpAddress = options.http.flatMap(HTTPAddress.init) ?? HTTPAddress(host: "127.0.0.1", port: defaultHTTPPort)
+        httpAddress = options.http ?? HTTPAddress(host: "127.0.0.1", port: defaultHTTPPort)
     }
 
     /// The port the HTTP server listens on, once it runs (useful with port 0 in tests).
-    public var httpPort: Int? { boundPort.withLock { $0 } }
+    public var httpPort: Int? { lifecycle.withLock { $0.boundPort } }
 
-    /// Runs until SIGTERM/SIGINT or `shutdown()`: MQTT first, then the service's own parts, then HTTP; stops in reverse.
-    public func run(processor: any MessageProcessor, services: [any Service] = [],
-                    routes: (HTTPRouter) -> Void = { _ in }, installSignalHandlers: Bool = true) async throws {
+    /// The service group of this runtime, built before it runs: the store's WAL checkpoints, the timer for delayed
+    /// work, the configuration watcher and the MQTT loop first, then the service's own parts, the pruners and HTTP
+    /// last. A group starts its services in this order and stops them in reverse, so HTTP stops taking callbacks
+    /// first and the MQTT loop flushes the outbox after every part that publishes has stopped.
+    /// - Parameter services: the service's own long-running parts (every thread it starts belongs to one of them).
+    public func serviceGroup(processor: any MessageProcessor, services: [any Service] = [],
+                             routes: (HTTPRouter) -> Void = { _ in }, installSignalHandlers: Bool = true) async throws -> ServiceGroup {
         let consumer = DurableConsumer(store: store, processor: processor, relay: relay, health: health,
                                        metrics: metrics, source: source, logger: logger, presence: presence)
         client.sink = consumer
         try relay.republishPending()
-        try store.checkpointInBackground(logger: logger)
-        defer { store.stopCheckpointing() }
-        config.startWatching()
-        defer { config.stopWatching() }
         let app = HTTPEndpoint.makeApplication(address: httpAddress, health: health, logger: logger, routes: routes) { [weak self] port in
-            self?.boundPort.withLock { $0 = port }
+            self?.lifecycle.withLock { $0.boundPort = port }
         }
         let pruner = InboxPruner(store: store, logger: logger)
         let deadLetterPruner = DeadLetterPruner(store: store, logger: logger)
@@ -122,24 +129,40 @@ public final class ServiceRuntime: Sendable {
         let heldReport: [any Service] = presence.map { presence in [PeriodicTask(every: 5) { presence.report() }] } ?? []
         let relay = self.relay
         let replayReport = PeriodicTask(every: 5) { relay.reportReplayWindow() }
-        let all: [any Service] = [MQTTLoopService(client: client, shutdownTimeout: 10)] + services
-            + [pruning, replayReport] + heldReport + [app]
-        let group = ServiceGroup(services: all,
+        let infrastructure: [any Service] = [
+            WALCheckpointService(store: store, logger: logger),
+            delayedWork,
+            ConfigWatcher(config: config, logger: logger),
+            MQTTLoopService(client: client, relay: relay, consumer: consumer, shutdownTimeout: 10),
+        ]
+        let group = ServiceGroup(services: infrastructure + services + [pruning, replayReport] + heldReport + [app],
                                  gracefulShutdownSignals: installSignalHandlers ? [.sigterm, .sigint] : [],
                                  cancellationSignals: [],
                                  logger: logger)
-        self.group.withLock { $0 = group }
+        let stopAtOnce = lifecycle.withLock { state -> Bool in
+            state.group = group
+            return state.shutdownRequested
+        }
+        if stopAtOnce { await group.triggerGracefulShutdown() }
+        return group
+    }
+
+    /// Runs until SIGTERM/SIGINT or `shutdown()` (see `serviceGroup`).
+    public func run(processor: any MessageProcessor, services: [any Service] = [],
+                    routes: (HTTPRouter) -> Void = { _ in }, installSignalHandlers: Bool = true) async throws {
+        let group = try await serviceGroup(processor: processor, services: services, routes: routes, installSignalHandlers: installSignalHandlers)
         logger.info("\(name) starting (partition \(partition), http \(httpAddress.host):\(httpAddress.port))")
         try await group.run()
-        relay.flushAcknowledged()
-        relay.persistKept()
-        withExtendedLifetime(consumer) {}
         logger.info("\(name) stopped")
     }
 
-    /// Graceful stop: finish the batch in hand, flush the outbox, publish `offline`.
+    /// Graceful stop: finish the batch in hand, flush the outbox, publish `offline`. Asked before the group is built,
+    /// the group stops as soon as it starts.
     public func shutdown() async {
-        let group = self.group.withLock { $0 }
+        let group = lifecycle.withLock { state -> ServiceGroup? in
+            state.shutdownRequested = true
+            return state.group
+        }
         await group?.triggerGracefulShutdown()
     }
 }

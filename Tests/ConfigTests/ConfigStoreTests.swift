@@ -1,14 +1,15 @@
-// The live configuration: reload on demand, on file change and on SIGHUP, keeping the last good one.
+// The live configuration: reload on demand, keeping the last good one (the watcher that reloads on SIGHUP and on a
+// file change: ServiceKitTests' ConfigWatcherTests).
 import Config
 import Foundation
+import Synchronization
 import Testing
 
 /// Collects what onChange handlers received.
-final class ChangeRecorder: @unchecked Sendable {
-    private let lock = NSLock()
-    private var seen: [AlertingConfig] = []
-    func append(_ config: AlertingConfig) { lock.withLock { seen.append(config) } }
-    var all: [AlertingConfig] { lock.withLock { seen } }
+final class ChangeRecorder: Sendable {
+    private let seen = Mutex<[AlertingConfig]>([])
+    func append(_ config: AlertingConfig) { seen.withLock { $0.append(config) } }
+    var all: [AlertingConfig] { seen.withLock { $0 } }
 }
 
 private func renamed(_ name: String) -> String {
@@ -85,73 +86,5 @@ private func renamed(_ name: String) -> String {
         _ = try directory.write(yaml.replacingOccurrences(of: "  - id: t1\n", with: "  - id: t1\n    name: Again\n"))
         #expect(store.reload())
         #expect(log.messages(at: .warning).filter { $0.contains(variable) }.count == 1)
-    }
-}
-
-/// Tests that watch run one at a time: a SIGHUP reaches every watching store of the process.
-@Suite(.serialized) struct ConfigWatchingTests {
-    @Test func fileChangeIsNoticed() async throws {
-        let directory = try TempDirectory()
-        let path = try directory.write(Fixtures.base)
-        let store = try ConfigStore(path: path, logger: LogRecorder().logger)
-        let changes = ChangeRecorder()
-        store.onChange { changes.append($0) }
-        store.startWatching(pollInterval: 0.05)
-        defer { store.stopWatching() }
-
-        _ = try directory.write(renamed("Polled"))
-        #expect(await eventually { changes.all.count == 1 })
-        #expect(store.current.tenants[0].name == "Polled")
-
-        // An invalid change is reported once, not on every poll.
-        _ = try directory.write("tenants: [")
-        #expect(await eventually { store.failedReloadCount == 1 })
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(store.failedReloadCount == 1)
-        #expect(store.current.tenants[0].name == "Polled")
-    }
-
-    @Test func replacingTheFileIsNoticed() async throws {
-        let directory = try TempDirectory()
-        let path = try directory.write(Fixtures.base)
-        let store = try ConfigStore(path: path, logger: LogRecorder().logger)
-        store.startWatching(pollInterval: 0.05)
-        defer { store.stopWatching() }
-
-        // Editors save by writing a new file and renaming it over the old one.
-        try renamed("Swapped").write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(await eventually { store.current.tenants[0].name == "Swapped" })
-        #expect(store.reloadCount == 1)
-    }
-
-    @Test func sighupReloads() async throws {
-        let directory = try TempDirectory()
-        let path = try directory.write(Fixtures.base)
-        let store = try ConfigStore(path: path, logger: LogRecorder().logger)
-        // Polling effectively off: only the signal can cause the reload.
-        store.startWatching(pollInterval: 3600)
-        defer { store.stopWatching() }
-
-        _ = try directory.write(renamed("After SIGHUP"))
-        // The handler is installed once startWatching returns; the signal may still race its
-        // registration, so it is sent again until it lands.
-        let reloaded = await eventually {
-            if store.reloadCount == 0 { kill(getpid(), SIGHUP) }
-            return store.reloadCount == 1
-        }
-        #expect(reloaded)
-        #expect(store.current.tenants[0].name == "After SIGHUP")
-    }
-
-    @Test func stoppedStoreNoLongerWatches() async throws {
-        let directory = try TempDirectory()
-        let path = try directory.write(Fixtures.base)
-        let store = try ConfigStore(path: path, logger: LogRecorder().logger)
-        store.startWatching(pollInterval: 0.05)
-        store.stopWatching()
-        _ = try directory.write(renamed("Unseen"))
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(store.reloadCount == 0)
-        #expect(store.current.tenants[0].name == "t1")
     }
 }

@@ -144,12 +144,3 @@ final class LogRecorder: @unchecked Sendable {
     }
 }
 
-/// Waits (without asserting on time) until a condition holds or the deadline passes.
-func eventually(timeout: Double = 10, _ condition: () -> Bool) async -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return condition()
-}

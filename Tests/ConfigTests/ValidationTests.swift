@@ -173,7 +173,7 @@ struct BrokenRule: Sendable, CustomTestStringConvertible {
     }
 
     @Test func defaultDeadlineRolesAreNotRequiredButWrittenOnesAre() {
-        // globex in the example has none of the seed roles and still loads; writing them makes them checked.
+        // globex in the example has none of the default deadline levels' roles and still loads; writing them makes them checked.
         let omitted = """
             tenants:
               - {id: t, users: [{id: u, roles: [admin]}]}

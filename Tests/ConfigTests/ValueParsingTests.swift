@@ -1,5 +1,6 @@
 // Durations, times of day and secrets as the file and the environment spell them.
 import Config
+import Contracts
 import Testing
 
 @Suite struct ValueParsingTests {
@@ -42,6 +43,6 @@ import Testing
     }
 
     @Test func severityOrder() {
-        #expect(SeverityLevel.critical > .error && SeverityLevel.error > .warning && SeverityLevel.warning > .info)
+        #expect(Severity.critical > .error && Severity.error > .warning && Severity.warning > .info)
     }
 }

@@ -158,7 +158,7 @@ let targetingCases: [TargetingCase] = [
 ]
 
 @Test(arguments: targetingCases)
-func incidentTargetingFollowsSeed002(_ row: TargetingCase) throws {
+func incidentTargetingPicksPeopleByItsMode(_ row: TargetingCase) throws {
     let config = try ExampleDirectory.custom("""
           - id: t
             users:

@@ -2,6 +2,7 @@
 // Foundation's Process hands the parent thread's mask to the child; Swift concurrency and Dispatch threads block
 // SIGTERM, so a broker or service started from a test would never see the SIGTERM of a graceful stop.
 import Foundation
+import Synchronization
 
 public struct ChildProcessError: Error, CustomStringConvertible {
     public let message: String
@@ -9,10 +10,10 @@ public struct ChildProcessError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
-public final class ChildProcess: @unchecked Sendable {
+public final class ChildProcess: Sendable {
     public let pid: pid_t
-    private let lock = NSLock()
-    private var exitStatus: Int32?
+    /// The wait status once `waitpid` reaped the process.
+    private let exitStatus = Mutex<Int32?>(nil)
 
     /// - Parameter output: file that receives stdout and stderr (appended); /dev/null when nil.
     public init(executable: String, arguments: [String], output: String?) throws {
@@ -43,21 +44,21 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     public var isRunning: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        if exitStatus != nil { return false }
-        var status: Int32 = 0
-        if waitpid(pid, &status, WNOHANG) == pid {
-            exitStatus = status
-            return false
+        exitStatus.withLock { exitStatus in
+            if exitStatus != nil { return false }
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid {
+                exitStatus = status
+                return false
+            }
+            return true
         }
-        return true
     }
 
     /// The exit code once the process has ended by itself (nil while it runs, or when a signal ended it).
     public var exitCode: Int32? {
         guard !isRunning else { return nil }
-        let status = lock.withLock { exitStatus ?? 0 }
+        let status = exitStatus.withLock { $0 ?? 0 }
         return status & 0x7F == 0 ? (status >> 8) & 0xFF : nil
     }
 

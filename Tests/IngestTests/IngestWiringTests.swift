@@ -86,8 +86,8 @@ func ingestOwnsTheLifecycleOverTheBus() async throws {
     #expect(health.status == 200 && health.body.contains(#""status":"ok""#))
     let metrics = await HTTPProbe.get("http://127.0.0.1:\(port)/metrics")
     #expect(metrics.status == 200)
-    #expect(metrics.body.contains(#"ingest_rejected_total{reason="missing_reason"}"#))
-    #expect(metrics.body.contains(#"ingest_alert_events_total{kind="triggered"}"#))
+    #expect(metrics.body.contains(#"alerting_ingest_rejected_total{reason="missing_reason"}"#))
+    #expect(metrics.body.contains(#"alerting_ingest_alert_events_total{kind="triggered"}"#))
 
     let counts = try ingest.runtime.store.read { db in (try AlertRecords.count(db), try AlertRecords.count(db, status: .resolved)) }
     #expect(counts == (1, 1))

@@ -15,7 +15,7 @@ import TestSupport
     let store = try Store(path: directory.appendingPathComponent("ingest.sqlite").path, migrations: AlertRecords.migrations)
     // A client that is never started: what the sweeper hands over stays queued, the outbox rows are what we check.
     let client = MQTTClient(settings: MQTTSettings(clientID: "sweeper-test"), subscriptions: [], logger: Logger(label: "test"))
-    let relay = OutboxRelay(store: store, client: client, metrics: ServiceMetrics(service: "ingest-test"), logger: Logger(label: "test"))
+    let relay = OutboxRelay(store: store, client: client, metrics: ServiceMetrics(service: "ingest-test"), logger: Logger(label: "test"), retries: HeldWork())
     let sweeper = RetainedStateSweeper(store: store, relay: relay, topics: Topics(), logger: Logger(label: "test"))
     let now = Date(timeIntervalSince1970: 1_790_000_000)
 

@@ -1,5 +1,6 @@
 // MQTTClient against a real mosquitto: delivery, ordering, ack-after-commit, outages, sessions, will, sharing.
 import Foundation
+import Harness
 import MQTT
 import Testing
 import TestSupport

@@ -1,5 +1,6 @@
 // "No matching subscribers" (MQTT v5 PUBACK reason 0x10): a publish that needs a subscriber waits for one.
 import Foundation
+import Harness
 import MQTT
 import Testing
 import TestSupport

@@ -51,15 +51,6 @@ final class RecordingSink: MQTTSink, @unchecked Sendable {
     var payloads: [String] { messages.map { String(decoding: $0.payload, as: UTF8.self) } }
 }
 
-/// Polls `condition` until it holds or `timeout` seconds pass.
-func eventually(timeout: Double = 5, _ condition: () -> Bool) async -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if condition() { return true }
-        try? await Task.sleep(nanoseconds: 10_000_000)
-    }
-    return condition()
-}
 
 /// A started client on `broker` with fast reconnects.
 func makeClient(_ broker: MosquittoBroker, id: String, subscriptions: [String] = [], sink: RecordingSink?,

@@ -9,7 +9,7 @@ import Testing
 @Test(.timeLimit(.minutes(1)))
 func theMailboxNeverLosesAWakeUp() throws {
     let mailbox = MQTTMailbox()
-    let wake = try WakeSignal()
+    let wake = try WakeUpPipe()
     mailbox.attach(wake)
     let total = 200_000
     let producer = Thread {

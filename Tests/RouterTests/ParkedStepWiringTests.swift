@@ -87,7 +87,7 @@ func aStepBeforeItsTriggeredEventIsParkedAndAppliedWhenTheEventComes() async thr
 
     let port = try #require(router.runtime.httpPort)
     let metrics = await HTTPProbe.get("http://127.0.0.1:\(port)/metrics").body
-    #expect(metrics.contains("router_escalation_steps_parked_total"))
+    #expect(metrics.contains("alerting_router_escalation_steps_parked_total"))
     #expect(metrics.contains(#"alerting_dead_letters_total{service="router",direction="received"}"#))
 
     publisher.stop()

@@ -9,7 +9,7 @@ private let examplePath = root.appendingPathComponent("config/alerting.example.y
 
 private func example() throws -> AlertingConfig { try ConfigLoader.load(path: examplePath) }
 
-@Test func thePreviewReadsLikeSeed001() throws {
+@Test func theExampleRoutesPreviewAsOneSentenceEach() throws {
     let acme = try #require(try example().tenant(id: "acme"))
     let sentences = acme.routes.map { RulePreview.sentence(for: $0, in: acme) }
     #expect(sentences == [

@@ -5,6 +5,7 @@ import Config
 import Contracts
 import Directory
 import Foundation
+import Harness
 import Router
 import ServiceKit
 import Testing
@@ -95,8 +96,8 @@ func routerFlowOverTheBus() async throws {
     #expect(failover.recipient.address == "bob@acme.example.test" && failover.alert.id == "a2")
 
     // Waiting for the delivered receipt to be applied before the acknowledgement, so the update carries its reference.
-    try await eventuallyTrue { try router.runtime.store.read { try DispatchRecords.forAlert($0, tenant: "acme", alertId: "a1") }
-        .contains { $0.channel == "email" && $0.status == "delivered" } }
+    #expect(try await eventually { try router.runtime.store.read { try DispatchRecords.forAlert($0, tenant: "acme", alertId: "a1") }
+        .contains { $0.channel == "email" && $0.status == "delivered" } })
     var acknowledged = finance
     acknowledged.status = .acknowledged
     acknowledged.acknowledgedBy = "alice"
@@ -155,3 +156,4 @@ func routerFlowOverTheBus() async throws {
     await router.stop()
     broker.stop()
 }
+

@@ -3,6 +3,7 @@
 import Config
 import Contracts
 import Foundation
+import Harness
 import Router
 import ServiceKit
 import Testing
@@ -80,7 +81,7 @@ func routerDispatchesAndAuditsOverTheBus() async throws {
     func globexStatus() throws -> String? {
         try router.runtime.store.read { try DispatchRecords.row($0, dispatchId: globexID, tenant: "globex") }?.status
     }
-    try await eventuallyTrue("the barrier receipt applied") { try globexStatus() == "sent" }
+    try #require(try await eventually { try globexStatus() == "sent" }, "the barrier receipt applied")
     var rows = try router.runtime.store.read { try DispatchRecords.forAlert($0, tenant: "acme", alertId: "a1") }
     // bob owns the service but no e-mail provider is configured: recorded as undeliverable, not silently skipped.
     #expect(rows.map(\.status).sorted() == ["delivered", "undeliverable"])
@@ -102,17 +103,17 @@ func routerDispatchesAndAuditsOverTheBus() async throws {
     publisher.publish("alerting/receipts/acme", try Envelope(source: "alerting/webhook-gateway", tenant: "acme", data: DeliveryReceipt(
         dispatchId: dispatchID, alertId: "a1", channel: "webhook", status: .read, attempt: 1)).encoded())
     try await publisher.flush()
-    try await eventuallyTrue("the barrier receipt applied") {
+    try #require(try await eventually {
         try router.runtime.store.read { try DispatchRecords.row($0, dispatchId: dispatchID, tenant: "acme") }?.status == "read"
-    }
+    }, "the barrier receipt applied")
     #expect(try globexStatus() == "delivered", "the repeated batch (same id) was dropped")
 
     // Analytics as Prometheus metrics, with bounded labels only.
     let port = try #require(router.runtime.httpPort)
     let metrics = await HTTPProbe.get("http://127.0.0.1:\(port)/metrics").body
-    #expect(metrics.contains(#"router_alert_events_total{kind="triggered"}"#))
-    #expect(metrics.contains(#"router_dispatches_total{channel="webhook"}"#))
-    #expect(metrics.contains(#"router_receipts_total{channel="webhook",status="delivered"} 2"#), "acme's single receipt and globex's in the batch")
+    #expect(metrics.contains(#"alerting_router_alert_events_total{kind="triggered"}"#))
+    #expect(metrics.contains(#"alerting_router_dispatches_total{channel="webhook"}"#))
+    #expect(metrics.contains(#"alerting_router_receipts_total{channel="webhook",status="delivered"} 2"#), "acme's single receipt and globex's in the batch")
     #expect(!metrics.contains("a1"), "no alert id in any label")
 
     publisher.stop()

@@ -3,6 +3,7 @@
 import Config
 import Contracts
 import Foundation
+import Harness
 import Router
 import ServiceKit
 import Testing
@@ -83,9 +84,9 @@ func noDispatchCrossesTenants() async throws {
     publisher.publish("alerting/receipts/globex", try Envelope(source: "alerting/gw", tenant: "globex", data: DeliveryReceipt(
         dispatchId: globexEmail.dispatchId, alertId: "globex-1", channel: "email", status: .sent, attempt: 1)).encoded())
     try await publisher.flush()
-    try await eventuallyTrue("globex's own receipt applied") {
+    try #require(try await eventually {
         try router.runtime.store.read { try DispatchRecords.row($0, dispatchId: globexEmail.dispatchId, tenant: "globex") }?.status == "sent"
-    }
+    }, "globex's own receipt applied")
     let row = try router.runtime.store.read { try DispatchRecords.row($0, dispatchId: acmeEmail.dispatchId, tenant: "acme") }
     #expect(row?.status == "pending", "globex's receipt cannot touch acme's audit log")
     #expect(try router.runtime.store.read { try DispatchRecords.forAlert($0, tenant: "globex", alertId: "acme-2") }.isEmpty)

@@ -91,8 +91,8 @@ import TestSupport
         #expect(bed.allReceipts.map(\.status) == [.sent, .delivered])
         #expect(bed.allAcks.isEmpty)
         let metrics = await HTTPProbe.get(bed.gatewayURL + "/metrics").body
-        #expect(metrics.contains(#"twilio_callbacks_total{endpoint="status",result="forged"}"#))
-        #expect(metrics.contains(#"twilio_callbacks_total{endpoint="inbound",result="unknown"}"#))
+        #expect(metrics.contains(#"alerting_twilio_callbacks_total{endpoint="status",result="forged"}"#))
+        #expect(metrics.contains(#"alerting_twilio_callbacks_total{endpoint="inbound",result="unknown"}"#))
         await bed.stop()
     }
 

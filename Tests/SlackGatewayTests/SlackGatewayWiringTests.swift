@@ -66,7 +66,7 @@ func theGatewayPostsReportsAndTurnsAButtonPressIntoAnAck() async throws {
             "a redelivered dispatch is posted once")
     let port = try #require(runtime.httpPort)
     let metrics = await HTTPProbe.get("http://127.0.0.1:\(port)/metrics").body
-    #expect(metrics.split(separator: "\n").contains { $0.hasPrefix("gateway_deliveries_total") && $0.contains(#"status="failed""#) },
+    #expect(metrics.split(separator: "\n").contains { $0.hasPrefix("alerting_gateway_deliveries_total") && $0.contains(#"status="failed""#) },
             "failures are visible in the metrics")
 
     // A signed press of Acknowledge: 200 at once, and an ack for bob on the bus.
@@ -94,7 +94,7 @@ func theGatewayPostsReportsAndTurnsAButtonPressIntoAnAck() async throws {
                                          body: Data("payload=%7B".utf8))
     #expect(malformed.status == 400)
     let counted = await HTTPProbe.get("http://127.0.0.1:\(port)/metrics").body
-    #expect(counted.contains("slack_actions_total") && counted.contains("forged"))
+    #expect(counted.contains("alerting_slack_actions_total") && counted.contains("forged"))
     #expect(recorder.messages(on: "alerting/ack/").count == 1)
 
     publisher.stop()

@@ -15,6 +15,7 @@ extension HeavySystemTests {
     func everyAlertArrivesExactlyOnceAcrossKillsAndABrokerRestart() async throws {
         let started = Date()
         let pipeline = try await ProcessPipeline("crash-restart")
+        defer { try? FileManager.default.removeItem(at: pipeline.directory) }
         try await pipeline.start()
         let publisher = try SteadyPublisher(broker: pipeline.broker, clientID: "crash-device")
         try await publisher.client.waitUntilConnected(timeout: 10)
@@ -81,7 +82,6 @@ extension HeavySystemTests {
         }
         #expect(hooks.allSatisfy(SystemHarness.signatureIsValid))
         for (service, report) in integrity { #expect(report == ["ok"], "\(service): \(report)") }
-        try? FileManager.default.removeItem(at: pipeline.directory)
     }
 
     static func seconds(since start: Date) -> String { seconds(Date().timeIntervalSince(start)) }

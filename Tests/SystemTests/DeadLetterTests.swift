@@ -45,7 +45,7 @@ private struct Fixture {
         store = try Store(path: path)
         client = MQTTClient(settings: settings, subscriptions: [], logger: Logger(label: "test"))
         let metrics = ServiceMetrics(service: service)
-        relay = OutboxRelay(store: store, client: client, metrics: metrics, logger: Logger(label: "test"))
+        relay = OutboxRelay(store: store, client: client, metrics: metrics, logger: Logger(label: "test"), retries: HeldWork())
         consumer = DurableConsumer(store: store, processor: processor, relay: relay, health: HealthState(connected: { true }),
                                    metrics: metrics, source: "test", logger: Logger(label: "test"))
     }

@@ -8,6 +8,7 @@ import Contracts
 import Directory
 import Escalator
 import Foundation
+import Harness
 import GatewayKit
 import Ingest
 import Router
@@ -170,7 +171,7 @@ import WebhookGateway
         #expect(carols.items.allSatisfy { $0.statusBy == "bob" && $0.statusAt != nil && $0.priority == "critical" && $0.type == "alert" })
         #expect(carols.unread == carols.items.count, "carol did not act: her items stay unread")
         let book = EscalatorService.book(pipeline.escalator.runtime, rules: EscalationRules())
-        try await eventuallyTrue { try book.state(alertID: alert.id)?.status == .acknowledged }
+        try #require(try await eventually { try book.state(alertID: alert.id)?.status == .acknowledged })
         #expect(try book.store.read { try EscalationRecords.timers($0, alertID: alert.id) }.filter(\.isStep).isEmpty,
                 "no step is left to fire")
         clock.advance(to: alert.createdAt.addingTimeInterval(45 * 60))
@@ -179,7 +180,7 @@ import WebhookGateway
         try await publisher.flush()
         try await recorder.wait(timeout: 20, "resolved everywhere") { _ in pipeline.hooks().values.allSatisfy { $0.contains("resolved") } }
         // The resolution went through the escalator after the clock passed step 3's time: a step would be on the bus by now.
-        try await eventuallyTrue { try book.state(alertID: alert.id)?.status == .resolved }
+        try #require(try await eventually { try book.state(alertID: alert.id)?.status == .resolved })
         #expect(pipeline.steps().count == 2, "step 3 never fired")
         #expect(pipeline.hooks() == ["/teams": ["triggered", "escalated", "acknowledged", "resolved"],
                                      "/ticketing": ["triggered", "escalated", "acknowledged", "resolved"]])
@@ -204,7 +205,7 @@ import WebhookGateway
         // Past 50 %, before 75 %: level 1.
         clock.advance(to: deadline.addingTimeInterval(-1.5 * 3600))
         try await recorder.wait(timeout: 20, "the level 1 step") { _ in !pipeline.steps().isEmpty }
-        try await eventuallyTrue { try pipeline.audit("globex", alert.id).contains { $0.origin == "fallback" } }
+        try #require(try await eventually { try pipeline.audit("globex", alert.id).contains { $0.origin == "fallback" } })
         let fallback = try pipeline.audit("globex", alert.id).filter { $0.origin == "fallback" }
         #expect(fallback.map(\.recipientUser) == ["gina"])
         #expect(fallback.first?.reason == "escalation level 1 (deadline threshold): role workstream_lead resolve to nobody: sent to the tenant's admins")

@@ -15,10 +15,9 @@ final class EscalatorProcess: @unchecked Sendable {
         status = try BusRecorder(broker: broker, topics: ["alerting/status/#"])
         recorder = try BusRecorder(broker: broker, topics: ["alerting/escalations/#"])
         publisher = try BusPublisher(broker: broker)
-        escalator = try ServiceProcess(name: "escalator", arguments: [
-            "--config", config.path, "--data-dir", directory.appendingPathComponent("escalator").path, "--broker", broker.url,
-            "--http", "127.0.0.1:0", "--log-level", logLevel, "--client-id", "escalator-under-test",
-        ], logFile: directory.appendingPathComponent("escalator.log"))
+        escalator = try ServiceProcess(name: "escalator", arguments: ServiceProcess.commonArguments(
+            config: config, dataDir: directory.appendingPathComponent("escalator"), broker: broker.url, logLevel: logLevel,
+            clientID: "escalator-under-test"), logFile: directory.appendingPathComponent("escalator.log"))
         try await start()
     }
 

@@ -6,7 +6,7 @@ struct FuzzMessage {
     enum Outcome: Equatable {
         /// One message on `alerting/rejected/{tenant}`.
         case rejected
-        /// No tenant to answer to: counted in `ingest_rejected_total{reason="invalid_topic"}`.
+        /// No tenant to answer to: counted in `alerting_ingest_rejected_total{reason="invalid_topic"}`.
         case counted
         /// A wildcard in a publish topic: the MQTT library refuses it before it reaches the broker.
         case refusedByClient

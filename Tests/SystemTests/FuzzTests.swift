@@ -20,6 +20,7 @@ import TestSupport
         print("fuzz: seed \(seed) (ALERTING_FUZZ_SEED=\(seed) repeats this run), \(total) payloads")
         let started = Date()
         let pipeline = try await ProcessPipeline("fuzz")
+        defer { try? FileManager.default.removeItem(at: pipeline.directory) }
         try await pipeline.start()
         let rejected = try BusRecorder(broker: pipeline.broker, topics: ["alerting/rejected/#"])
         let publisher = try SteadyPublisher(broker: pipeline.broker)
@@ -55,7 +56,7 @@ import TestSupport
         try await Task.sleep(nanoseconds: 1_500_000_000)
 
         let metrics = await HTTPProbe.get(pipeline["ingest"].metricsURL).body
-        let invalidTopic = Self.counter(metrics, #"ingest_rejected_total{reason="invalid_topic"}"#)
+        let invalidTopic = Self.counter(metrics, #"alerting_ingest_rejected_total{reason="invalid_topic"}"#)
         let reasons = Dictionary(grouping: rejected.messages.compactMap(Self.reason), by: { $0 }).mapValues(\.count)
         var health: [String: Int] = [:]
         for service in pipeline.services { health[service.name] = await HTTPProbe.get(service.healthURL).status }
@@ -80,7 +81,6 @@ import TestSupport
         publisher.stop()
         rejected.stop()
         await pipeline.stop()
-        try? FileManager.default.removeItem(at: pipeline.directory)
     }
 
     /// Checked in-process, so the reason is the proof: garbage over the limit is `oversize`, never `malformed_json`.
@@ -163,7 +163,7 @@ import TestSupport
         return values.isEmpty ? nil : values.reduce(0, +)
     }
 
-    /// The value of one series in Prometheus text, e.g. `ingest_rejected_total{reason="invalid_topic"}`.
+    /// The value of one series in Prometheus text, e.g. `alerting_ingest_rejected_total{reason="invalid_topic"}`.
     static func counter(_ exposition: String, _ series: String) -> Double? {
         exposition.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
     }

@@ -32,7 +32,7 @@ private struct RelayRig {
         logger.logLevel = .warning
         client = MQTTClient(settings: settings, subscriptions: [], logger: logger)
         client.sink = sink
-        relay = OutboxRelay(store: store, client: client, metrics: ServiceMetrics(service: "relay-test"), logger: logger,
+        relay = OutboxRelay(store: store, client: client, metrics: ServiceMetrics(service: "relay-test"), logger: logger, retries: HeldWork(),
                             memoryLimit: memoryLimit)
         sink.relay.withLock { $0 = relay }
     }
@@ -119,7 +119,7 @@ private func watchInClient(_ relay: OutboxRelay, until done: @escaping @Sendable
     let path = temporaryDirectory("relay-lanes").appendingPathComponent("relay.sqlite").path
     let lane: @Sendable (String) -> String = { $0.hasPrefix("alerting/dispatch/slack/") ? "slack" : ($0.hasPrefix("alerting/dispatch/webhook/") ? "webhook" : "") }
     func relay(_ store: Store, _ client: MQTTClient) -> OutboxRelay {
-        OutboxRelay(store: store, client: client, metrics: ServiceMetrics(service: "relay-test"), logger: Logger(label: "test.relay"),
+        OutboxRelay(store: store, client: client, metrics: ServiceMetrics(service: "relay-test"), logger: Logger(label: "test.relay"), retries: HeldWork(),
                     laneLimit: 100, lane: lane, holdsLanes: true)
     }
     func commit(_ store: Store, _ topic: String, _ payloads: [String]) throws -> [OutboxMessage] {

@@ -53,8 +53,8 @@ func aServicesPublishesAreAcknowledgedWhileItsIncomingMessagesWait() async throw
     // Meanwhile the service publishes (as its outbox relay does from any thread): the broker acknowledges it although
     // the service has not read a single message of the backlog yet.
     runtime.client.publish(MQTTPublish(topic: "probe/out/direct", payload: Data("direct".utf8)))
-    let deadline = monotonicSeconds() + 10
-    while runtime.client.pendingPublishes > 0 && monotonicSeconds() < deadline {
+    let deadline = ContinuousClock.now + .seconds(10)
+    while runtime.client.pendingPublishes > 0 && ContinuousClock.now < deadline {
         try await Task.sleep(nanoseconds: 10_000_000)
     }
     let acknowledgedWhileHeld = runtime.client.pendingPublishes == 0
@@ -64,8 +64,8 @@ func aServicesPublishesAreAcknowledgedWhileItsIncomingMessagesWait() async throw
     // Released, everything goes through the real outbox: every message's row is published and acknowledged (and kept
     // for the replay window, `ReplayWindow`).
     try await recorder.wait(timeout: 30, "the backlog's publishes") { $0.count >= backlog.count + 2 }
-    let deadlineRows = monotonicSeconds() + 10
-    while try runtime.store.read({ try Outbox.count($0) }) != runtime.relay.keptForReplay && monotonicSeconds() < deadlineRows {
+    let deadlineRows = ContinuousClock.now + .seconds(10)
+    while try runtime.store.read({ try Outbox.count($0) }) != runtime.relay.keptForReplay && ContinuousClock.now < deadlineRows {
         try await Task.sleep(nanoseconds: 10_000_000)
     }
     #expect(try runtime.store.read { try Outbox.count($0) } == runtime.relay.keptForReplay)

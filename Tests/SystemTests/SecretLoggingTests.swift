@@ -15,6 +15,7 @@ import TestSupport
     func noSecretValueAppearsInAnyLog() async throws {
         // Accounts with passwords; the broker refuses a wrong one, so a service that did not send its password never delivers.
         let directory = temporaryDirectory("secrets-broker")
+        defer { try? FileManager.default.removeItem(at: directory) }
         let passwords = directory.appendingPathComponent("passwords")
         try Self.mqttPasswords.map { "\($0.key):\($0.value)" }.joined(separator: "\n").appending("\n")
             .write(to: passwords, atomically: true, encoding: .utf8)
@@ -31,6 +32,7 @@ import TestSupport
             "TEST_WEBHOOK_SECRET": Self.signingSecret, "ACTION_TOKEN_SECRET": Self.actionTokenSecret, "FAILING_HOOK_URL": failingURL,
         ], logLevel: "trace", extraArguments: Dictionary(uniqueKeysWithValues: ProcessPipeline.serviceNames.map { ($0, ["--mqtt-username", $0]) }),
            serviceEnvironment: Self.mqttPasswords.mapValues { ["MQTT_PASSWORD": $0] })
+        defer { try? FileManager.default.removeItem(at: pipeline.directory) }
         try await pipeline.start()
         let publisher = try BusPublisher(broker: broker)
         for index in 0..<20 { publisher.publish("alerting/in/acme/plc", SystemHarness.alert(index)) }
@@ -56,8 +58,6 @@ import TestSupport
         }
         let gatewayLog = pipeline["webhook-gateway"].log
         #expect(gatewayLog.contains("500") || gatewayLog.lowercased().contains("fail"), "the failing webhook was logged")
-        try? FileManager.default.removeItem(at: pipeline.directory)
-        try? FileManager.default.removeItem(at: directory)
         print("secrets: \(logBytes) bytes of logs from \(pipeline.services.count) services at trace level, \(failing.count) failing calls, \(secrets.count) secrets, none found")
     }
 

@@ -10,6 +10,7 @@ import TestSupport
         let disk = try TinyFilesystem(megabytes: 4)
         defer { disk.unmount() }
         let pipeline = try await ProcessPipeline("disk-full", dataDirectories: ["ingest": disk.path])
+        defer { try? FileManager.default.removeItem(at: pipeline.directory) }
         try await pipeline.start()
         let ingest = pipeline["ingest"]
         let publisher = try SteadyPublisher(broker: pipeline.broker)
@@ -78,6 +79,5 @@ import TestSupport
         #expect(Set(pipeline.hookRequests.compactMap(SystemHarness.dedupKey)).count == published)
         #expect(healthAfter.status == 200, "healthy again: \(healthAfter.body)")
         for (service, report) in integrity { #expect(report == ["ok"], "\(service): \(report)") }
-        try? FileManager.default.removeItem(at: pipeline.directory)
     }
 }

@@ -38,10 +38,9 @@ struct SystemHarness {
             try await WebhookGatewayService.run($0, provider: provider, settings: GatewaySettings(threads: 4),
                                                 installSignalHandlers: false)
         }
-        let router = try ServiceProcess(name: "router", arguments: [
-            "--config", config.path, "--data-dir", directory.appendingPathComponent("router").path, "--broker", broker.url,
-            "--http", "127.0.0.1:0", "--log-level", "warning", "--client-id", "router-under-test",
-        ], logFile: directory.appendingPathComponent("router.log"))
+        let router = try ServiceProcess(name: "router", arguments: ServiceProcess.commonArguments(
+            config: config, dataDir: directory.appendingPathComponent("router"), broker: broker.url, clientID: "router-under-test"),
+            logFile: directory.appendingPathComponent("router.log"))
         try router.start()
         try await ingest.waitUntilConnected()
         try await gateway.waitUntilConnected()

@@ -109,14 +109,14 @@ import WebhookGateway
         // and only bounded labels (service, channel, a fixed set of statuses, results and failure types).
         var metrics = await HTTPProbe.get(gateway.metricsURL).body
         let metricsDeadline = Date().addingTimeInterval(10)
-        while series(metrics, "gateway_deliveries_total", ["channel=\"webhook\"", "status=\"sent\""]) != Double(count), Date() < metricsDeadline {
+        while series(metrics, "alerting_gateway_deliveries_total", ["channel=\"webhook\"", "status=\"sent\""]) != Double(count), Date() < metricsDeadline {
             try await Task.sleep(nanoseconds: 100_000_000)
             metrics = await HTTPProbe.get(gateway.metricsURL).body
         }
-        #expect(series(metrics, "gateway_deliveries_total", ["service=\"webhook-gateway\"", "channel=\"webhook\"", "status=\"sent\""]) == Double(count))
-        #expect(series(metrics, "gateway_delivery_attempts_total", ["channel=\"webhook\"", "result=\"delivered\""]) == Double(count))
-        #expect(series(metrics, "gateway_delivery_duration_seconds_count", ["channel=\"webhook\""]) ?? 0 >= Double(count))
-        #expect(series(metrics, "gateway_delivery_failures_total", ["channel=\"webhook\"", "type=\"server_error\""]) != nil)
+        #expect(series(metrics, "alerting_gateway_deliveries_total", ["service=\"webhook-gateway\"", "channel=\"webhook\"", "status=\"sent\""]) == Double(count))
+        #expect(series(metrics, "alerting_gateway_delivery_attempts_total", ["channel=\"webhook\"", "result=\"delivered\""]) == Double(count))
+        #expect(series(metrics, "alerting_gateway_delivery_duration_seconds_count", ["channel=\"webhook\""]) ?? 0 >= Double(count))
+        #expect(series(metrics, "alerting_gateway_delivery_failures_total", ["channel=\"webhook\"", "type=\"server_error\""]) != nil)
         let gatewaySeries = metrics.split(separator: "\n").filter { $0.hasPrefix("gateway_") }
         let labelValues = Set(gatewaySeries.flatMap { line in
             line.split(separator: "{").dropFirst().first?.split(separator: "}").first?.split(separator: ",").map(String.init) ?? []

@@ -20,18 +20,15 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var options: ServiceOptions
 
     @Option(name: .customLong("expire-after"), help: "An open alert this old with nobody left to escalate to expires (e.g. 7d).")
-    var expireAfter: String = "7d"
+    var expireAfter = ConfigDuration(seconds: EscalationRules.defaultHorizon)
 
     func validate() throws {
-        guard let duration = ConfigDuration(parsing: expireAfter), duration.seconds > 0 else {
-            throw ValidationError("--expire-after must be a duration > 0 like 12h or 7d")
-        }
+        guard expireAfter.seconds > 0 else { throw ValidationError("--expire-after must be a duration > 0 like 12h or 7d") }
     }
 
     func run() async throws {
         ServiceOptions.bootstrapLogging(level: options.level)
-        let horizon = ConfigDuration(parsing: expireAfter)?.seconds ?? EscalationRules.defaultHorizon
-        try await EscalatorService.run(options: options, horizon: horizon)
+        try await EscalatorService.run(options: options, horizon: expireAfter.seconds)
     }
 }
 
@@ -39,4 +36,9 @@ struct DeadLetters: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "dead-letters", abstract: DeadLetterListing.abstract)
     @OptionGroup var listing: DeadLetterListing
     func run() throws { try listing.run(service: EscalatorService.name) }
+}
+
+extension ConfigDuration: ExpressibleByArgument {
+    /// `30s`, `15m`, `12h`, `7d`.
+    public init?(argument: String) { self.init(parsing: argument) }
 }

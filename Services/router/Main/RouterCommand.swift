@@ -55,11 +55,10 @@ struct Rules: ParsableCommand {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the tenant's routes as JSON or YAML.")
         @OptionGroup var common: Common
-        @Option(name: .long, help: "json or yaml.")
-        var format: String = "yaml"
+        @Option(name: .long, help: "The file format.")
+        var format: RouteRules.Format = .yaml
 
         func run() throws {
-            guard let format = RouteRules.Format(rawValue: format) else { throw ValidationError("--format must be json or yaml") }
             let (_, tenant) = try common.load()
             print(try RouteRules.export(tenant.routes, format: format), terminator: "")
         }
@@ -121,3 +120,5 @@ struct RulesFailure: Error, CustomStringConvertible {
     init(_ message: String, code: String = "rules_rejected") { self.code = code; self.message = message }
     var description: String { message }
 }
+
+extension RouteRules.Format: ExpressibleByArgument {}

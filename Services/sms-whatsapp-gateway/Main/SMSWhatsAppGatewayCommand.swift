@@ -34,16 +34,16 @@ struct TestSend: ParsableCommand {
     @OptionGroup var options: ServiceOptions
     @Option(help: "The tenant whose Twilio account and sender to use.") var tenant: String
     @Option(help: "The recipient, E.164 (+15551230001).") var to: String
-    @Option(help: "sms or whatsapp (outside the 24 h window: the configured template).") var channel: String = "sms"
+    @Option(help: "The channel (whatsapp outside the 24 h window: the configured template).") var channel: TestChannel = .sms
     @Flag(help: "Print the outcome only; publish no receipt.") var noReceipt = false
 
-    func validate() throws {
-        guard SMSWhatsAppGatewayService.channels.contains(channel) else { throw ValidationError("--channel is sms or whatsapp") }
+    enum TestChannel: String, CaseIterable, ExpressibleByArgument {
+        case sms, whatsapp
     }
 
     func run() throws {
         let config = try ConfigStore(path: options.config, logger: .init(label: "alerting.sms-whatsapp-gateway.test-send")).current
-        let dispatch = TwilioTestMessage.dispatch(tenant: tenant, to: to, channel: channel)
+        let dispatch = TwilioTestMessage.dispatch(tenant: tenant, to: to, channel: channel.rawValue)
         let receipt = GatewayTestSend.attempt(TwilioProvider(), dispatch: dispatch, tenant: tenant, config: config)
         print([receipt.status.rawValue, receipt.httpStatus.map { "HTTP \($0)" } ?? "-", receipt.providerRef ?? "-", receipt.error ?? "-",
                receipt.dispatchId].joined(separator: "\t"))

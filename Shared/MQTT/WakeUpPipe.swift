@@ -1,8 +1,8 @@
 // A non-blocking pipe that lets other threads interrupt the loop thread's poll().
-import CMosquitto
+internal import CMosquitto
 import Foundation
 
-final class WakeSignal: @unchecked Sendable {
+final class WakeUpPipe: @unchecked Sendable {
     let readFD: Int32
     private let writeFD: Int32
 

@@ -13,7 +13,7 @@ import TestSupport
     let store = try Store(path: temporaryDirectory("presence").appendingPathComponent("router.sqlite").path)
     // Never started: what the presence publishes (roll calls) waits in the client's queue, where the test counts it.
     let client = MQTTClient(settings: MQTTSettings(clientID: "presence-test"), subscriptions: [], logger: Logger(label: "test"))
-    let relay = OutboxRelay(store: store, client: client, metrics: ServiceMetrics(service: "presence-test"), logger: Logger(label: "test"),
+    let relay = OutboxRelay(store: store, client: client, metrics: ServiceMetrics(service: "presence-test"), logger: Logger(label: "test"), retries: HeldWork(),
                             lane: { topics.dispatchChannel(of: $0) ?? "" }, holdsLanes: true)
     let health = HealthState(connected: { true })
     let presence = ChannelPresence(topics: topics, client: client, relay: relay, store: store, health: health,

@@ -38,7 +38,7 @@ private func poisonCount(service: String) -> Int {
     let client = MQTTClient(settings: MQTTSettings(clientID: "durable-test"), subscriptions: [], logger: Logger(label: "test"))
     let service = "durable-test-\(UUID().uuidString.prefix(8))"
     let metrics = ServiceMetrics(service: service)
-    let relay = OutboxRelay(store: store, client: client, metrics: metrics, logger: Logger(label: "test"))
+    let relay = OutboxRelay(store: store, client: client, metrics: metrics, logger: Logger(label: "test"), retries: HeldWork())
     let processor = RecordingProcessor()
     let consumer = DurableConsumer(store: store, processor: processor, relay: relay, health: HealthState(connected: { true }),
                                    metrics: metrics, source: "test", logger: Logger(label: "test"))

@@ -3,6 +3,7 @@ import Foundation
 import ServiceKit
 import Synchronization
 import Testing
+import TestSupport
 
 @Test func itemsBeyondTheLimitWaitInTheTableAndComeBackInOrder() {
     let table = Mutex<[Int64]>([])       // committed, unfinished ids: what the table holds
@@ -10,7 +11,7 @@ import Testing
     let backlog = BoundedBacklog<Int64>(
         limit: 3,
         read: { from, limit in table.withLock { Array($0.filter { $0 >= from }.prefix(limit)) } },
-        id: { $0 }, handOn: { items in handed.withLock { $0.append(items) } })
+        id: { $0 }, handOn: { items in handed.withLock { $0.append(items) } }, retries: HeldWork())
     func commit(_ ids: [Int64]) { table.withLock { $0 += ids }; backlog.offer(ids) }
     func finish(_ ids: [Int64]) { table.withLock { rows in rows.removeAll { ids.contains($0) } }; backlog.finished(ids) }
 
@@ -37,7 +38,7 @@ import Testing
     let backlog = BoundedBacklog<Int64>(
         limit: 4,
         read: { from, limit in table.withLock { Array($0.filter { $0 >= from }.prefix(limit)) } },
-        id: { $0 }, handOn: { items in handed.withLock { $0 += items } })
+        id: { $0 }, handOn: { items in handed.withLock { $0 += items } }, retries: HeldWork())
     backlog.startFromTable()
     #expect(handed.withLock { $0 } == [1, 2, 3, 4])
     for id in Int64(1)...10 {
@@ -49,30 +50,33 @@ import Testing
     #expect(!backlog.isSpilled)
 }
 
-@Test func aFailedReadIsRetriedSoNothingStaysInTheTableForGood() async throws {
+@Test func aFailedReadIsRetriedSoNothingStaysInTheTableForGood() {
     struct ReadFailed: Error {}
     let table = Mutex<[Int64]>([])
     let failing = Mutex(false)
     let handed = Mutex<[Int64]>([])
+    let retries = HeldWork()
     let backlog = BoundedBacklog<Int64>(
         limit: 2,
         read: { from, limit in
             if failing.withLock({ $0 }) { throw ReadFailed() }
             return table.withLock { Array($0.filter { $0 >= from }.prefix(limit)) }
         },
-        id: { $0 }, handOn: { items in handed.withLock { $0 += items } })
+        id: { $0 }, handOn: { items in handed.withLock { $0 += items } }, retries: retries)
     table.withLock { $0 = [1, 2, 3] }
     backlog.offer([1, 2, 3])
     #expect(handed.withLock { $0 } == [1, 2])
+    #expect(retries.count == 0)
     // The read after 1 and 2 finish fails: nothing is in memory any more, so no later `finished` would read again.
     failing.withLock { $0 = true }
     table.withLock { $0 = [3] }
     backlog.finished([1, 2])
     #expect(handed.withLock { $0 } == [1, 2])
+    #expect(retries.count == 1, "the failed read is scheduled to be tried again")
     failing.withLock { $0 = false }
-    let deadline = Date().addingTimeInterval(5)
-    while handed.withLock({ $0 }) != [1, 2, 3], Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }
+    retries.runAll()
     #expect(handed.withLock { $0 } == [1, 2, 3], "the failed read was tried again on its own")
+    #expect(retries.count == 0)
 
     // An offer while items wait in the table, with room to spare, reads on at once instead of waiting for a
     // `finished` or the retry.
@@ -102,7 +106,7 @@ import Testing
             finishDuringRead.withLock { $0 }?()
             return snapshot
         },
-        id: { $0 }, handOn: { items in handed.withLock { $0 += items } })
+        id: { $0 }, handOn: { items in handed.withLock { $0 += items } }, retries: HeldWork())
     backlog.offer([1, 2, 3, 4])
     #expect(handed.withLock { $0 } == [1, 2])
     // Item 2 finishes; the refill that follows reads from 3 on, and item 1 finishes during that read while a stale
@@ -121,7 +125,7 @@ import Testing
     let backlog = BoundedBacklog<Int64>(
         limit: 3,
         read: { from, limit in table.withLock { Array($0.filter { $0 >= from }.prefix(limit)) } },
-        id: { $0 }, handOn: { items in handed.withLock { $0 += items } }, paused: true)
+        id: { $0 }, handOn: { items in handed.withLock { $0 += items } }, retries: HeldWork(), paused: true)
     func commit(_ ids: [Int64]) { table.withLock { $0 += ids }; backlog.offer(ids) }
     func finish(_ ids: [Int64]) { table.withLock { rows in rows.removeAll { ids.contains($0) } }; backlog.finished(ids) }
 
@@ -148,7 +152,7 @@ import Testing
     let backlog = BoundedBacklog<Int64>(
         limit: 2,
         read: { from, limit in table.withLock { Array($0.filter { $0 >= from }.sorted().prefix(limit)) } },
-        id: { $0 }, handOn: { items in handed.withLock { $0 += items } }, tracksRemoval: true)
+        id: { $0 }, handOn: { items in handed.withLock { $0 += items } }, retries: HeldWork(), tracksRemoval: true)
     backlog.offer([3, 4])
     backlog.offer([1, 2])                          // no room: left in the table, the cursor goes back to 1
     backlog.finished([3, 4])                       // acknowledged; their rows are deleted in a later transaction
@@ -169,7 +173,7 @@ import Testing
     let backlog = BoundedBacklog<Int64>(
         limit: 2,
         read: { from, limit in table.withLock { Array($0.filter { $0 >= from }.prefix(limit)) } },
-        id: { $0 }, handOn: { items in handed.withLock { $0 += items } }, tracksRemoval: true)
+        id: { $0 }, handOn: { items in handed.withLock { $0 += items } }, retries: HeldWork(), tracksRemoval: true)
     backlog.offer([1, 2])
     backlog.finished([1, 2])
     #expect(handed.withLock { $0 } == [1, 2] && backlog.inMemory == 0)

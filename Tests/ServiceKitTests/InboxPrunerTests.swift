@@ -9,6 +9,7 @@ import Testing
 @Suite struct InboxPrunerTests {
     @Test func oldIdsArePrunedInBoundedBatchesAndRecentOnesKept() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pruner-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
         let store = try Store(path: directory.appendingPathComponent("service.sqlite").path)
         let now = Date(timeIntervalSince1970: 1_790_000_000)
         let old = now.addingTimeInterval(-InboxPruner.retention - 60)
@@ -26,6 +27,5 @@ import Testing
         #expect(try store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM inbox") } == 1)
         #expect(try store.read { try Inbox.contains($0, id: "recent") })
         #expect(pruner.pruneOnce(now: now) == 0)
-        try? FileManager.default.removeItem(at: directory)
     }
 }
