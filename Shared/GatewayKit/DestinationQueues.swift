@@ -5,6 +5,7 @@
 // because its destination was busy is asked back (`takeRecalls`) as soon as the destination has room again: its
 // `notBefore` is only an estimate from the mean attempt time, and a few slow attempts must not leave the destination
 // idle while its jobs wait out a guess.
+import Contracts
 import Foundation
 
 public final class DestinationQueues: @unchecked Sendable {
@@ -121,7 +122,12 @@ public final class DestinationQueues: @unchecked Sendable {
     /// A dispatch of a critical or high route goes to the front of its destination's queue, and destinations with
     /// such a job at their front are served first.
     public static func isUrgent(_ job: GatewayJob) -> Bool {
-        job.dispatch.priority == "critical" || job.dispatch.priority == "high"
+        isUrgent(job.dispatch)
+    }
+
+    /// Also stored so that it skips the fresh jobs' window (`GatewayRecords.insert`).
+    public static func isUrgent(_ dispatch: DispatchRequest) -> Bool {
+        dispatch.priority == "critical" || dispatch.priority == "high"
     }
 
     /// When a job queued now would start, from now (an urgent one waits only behind the urgent ones); `busy`: the

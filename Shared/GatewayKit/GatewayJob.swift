@@ -10,7 +10,8 @@ public struct GatewayJob: Sendable, Equatable {
     public let dispatch: DispatchRequest
     /// Attempts made before this one (0 for a fresh job).
     public let attempts: Int
-    /// Read back by the retry scheduler (its row has a `not_before`), not by the fresh jobs' window.
+    /// Read back by the retry scheduler (its row has a `not_before`), not by the fresh jobs' window: tried before, or
+    /// an urgent dispatch from its arrival on (`GatewayRecords.insert`).
     public let scheduled: Bool
 
     public init(seq: Int64, dispatchId: String, tenant: String, dispatch: DispatchRequest, attempts: Int = 0, scheduled: Bool = false) {

@@ -54,15 +54,22 @@ public enum GatewayRecords {
 
     /// Stores a new job with `envelope`, the dispatch exactly as it arrived (not encoded again); nil when this dispatch
     /// id is stored already: the primary key is the gateway's record of dispatches seen, so it needs no inbox row.
+    /// An urgent dispatch (`DestinationQueues.isUrgent`) is stored scheduled at `urgentNotBefore`: the retry scheduler
+    /// reads it before every other scheduled row, rather than the fresh jobs' window after every fresh row before it.
     public static func insert(_ db: Database, _ dispatch: DispatchRequest, tenant: String, envelope: Data, at now: Date) throws
         -> GatewayJob? {
+        let urgent = DestinationQueues.isUrgent(dispatch)
         let statement = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO deliveries (dispatch_id, tenant, body, status, created_at) VALUES (?, ?, ?, 'pending', ?)
+            INSERT OR IGNORE INTO deliveries (dispatch_id, tenant, body, status, created_at, not_before) VALUES (?, ?, ?, 'pending', ?, ?)
             """)
-        try statement.execute(arguments: [dispatch.dispatchId, tenant, envelope, now.timeIntervalSince1970])
+        try statement.execute(arguments: [dispatch.dispatchId, tenant, envelope, now.timeIntervalSince1970, urgent ? urgentNotBefore : 0])
         guard db.changesCount > 0 else { return nil }
-        return GatewayJob(seq: db.lastInsertedRowID, dispatchId: dispatch.dispatchId, tenant: tenant, dispatch: dispatch)
+        return GatewayJob(seq: db.lastInsertedRowID, dispatchId: dispatch.dispatchId, tenant: tenant, dispatch: dispatch, scheduled: urgent)
     }
+
+    /// The `not_before` of an urgent dispatch not tried yet: due at once, and before every retry or deferral (those
+    /// are stored at a time since 1970).
+    public static var urgentNotBefore: Double { storedNotBefore(0) }
 
     /// The body column holds the dispatch's envelope; rows written before it did hold the bare request.
     static func dispatch(fromBody body: Data) throws -> DispatchRequest {
@@ -96,7 +103,8 @@ public enum GatewayRecords {
     }
 
     /// Fresh jobs (never tried, or tried before this table had `not_before`) not finished yet from rowid `from` on,
-    /// oldest first: what a crash or shutdown left undone, and what did not fit in memory.
+    /// oldest first: what a crash or shutdown left undone, and what did not fit in memory. Urgent ones are not among
+    /// them: they are stored scheduled (`insert`).
     public static func pending(_ db: Database, from seq: Int64, limit: Int) throws -> [GatewayJob] {
         try Row.fetchAll(db.cachedStatement(sql: """
             SELECT rowid, dispatch_id, tenant, body, attempts FROM deliveries

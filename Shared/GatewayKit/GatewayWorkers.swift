@@ -7,6 +7,7 @@ import Logging
 import ServiceKit
 import ServiceLifecycle
 import Store
+import Synchronization
 
 public final class GatewayWorkers<Provider: GatewayProvider>: Service, @unchecked Sendable {
     /// Fresh jobs: at most `memoryLimit` in memory, the rest pending in the table, read back in rowid order.
@@ -23,6 +24,8 @@ public final class GatewayWorkers<Provider: GatewayProvider>: Service, @unchecke
 
     /// Touched by the recorder thread only.
     private var retries: RetryScheduler
+    /// Urgent jobs committed since the recorder last looked (`accept`): it tells `retries`, which reads them first.
+    private let urgentArrivals = Mutex<[Int64]>([])
 
     /// Most attempts recorded in one transaction; bounds the transaction, not the throughput.
     static var recordBatchLimit: Int { 256 }
@@ -62,8 +65,14 @@ public final class GatewayWorkers<Provider: GatewayProvider>: Service, @unchecke
     }
 
     /// Jobs committed just now (after the commit): queued, or left in the table while `memoryLimit` jobs are in memory.
+    /// Urgent ones were stored scheduled, ahead of every other scheduled row (`GatewayRecords.insert`): the recorder
+    /// thread reads them back at once, however many fresh jobs wait before them in the window.
     public func accept(_ jobs: [GatewayJob]) {
-        backlog.offer(jobs)
+        backlog.offer(jobs.filter { !$0.scheduled })
+        let urgent = jobs.filter(\.scheduled).map(\.seq)
+        guard !urgent.isEmpty else { return }
+        urgentArrivals.withLock { $0.append(contentsOf: urgent) }
+        records.wake()
     }
 
     public func run() async throws {
@@ -149,6 +158,11 @@ public final class GatewayWorkers<Provider: GatewayProvider>: Service, @unchecke
             let wake = Date(timeIntervalSince1970: min(retries.wake ?? .infinity, Date().timeIntervalSince1970 + 3_600))
             guard let batch = records.take(upTo: Self.recordBatchLimit, until: wake) else { return }
             if !batch.isEmpty { record(batch) }
+            let arrived = urgentArrivals.withLock { arrivals -> [Int64] in
+                defer { arrivals.removeAll() }
+                return arrivals
+            }
+            for seq in arrived { retries.scheduled(seq: seq, notBefore: GatewayRecords.urgentNotBefore) }
             scheduleDue()
             recallParked()
         }
