@@ -121,21 +121,22 @@ func postsToAChannelArePacedAndAnotherChannelDoesNotWaitForThem() async throws {
                                           environment: SlackFixtures.environment, installSignalHandlers: false)
     }
     try await gateway.waitUntilConnected()
-    for index in 0..<4 {
+    for index in 0..<6 {
         publisher.publish("alerting/dispatch/slack/acme", try envelope(SlackFixtures.dispatch("busy-\(index)", alert: SlackFixtures.alert("busy-\(index)"))))
     }
     publisher.publish("alerting/dispatch/slack/acme", try envelope(SlackFixtures.dispatch("quiet", alert: SlackFixtures.alert("quiet"),
         recipient: Recipient(kind: .service, service: "press-line", address: "#ops"))))
     try await publisher.flush()
-    try await recorder.wait(timeout: 30, "five receipts") { _ in receipts(recorder).count == 5 }
+    try await recorder.wait(timeout: 30, "seven receipts") { _ in receipts(recorder).count == 7 }
 
     let posts = slack.calls("chat.postMessage")
     let busy = posts.filter { String(decoding: $0.body, as: UTF8.self).contains("C0ALERTS01") }
     let quiet = try #require(posts.first { String(decoding: $0.body, as: UTF8.self).contains("C0OPS00001") })
-    #expect(busy.count == 4)
-    // Paced: from the second post to the fourth, two tokens of 0.5 s (the first post also waited for the channel list, so
-    // it is left out). A lower bound with room for a request's jitter, never an upper one.
-    #expect(busy[3].receivedAt.timeIntervalSince(busy[1].receivedAt) >= 0.7)
+    #expect(busy.count == 6)
+    // Paced: from the second post to the sixth, four tokens of 0.5 s (the first post also waited for the channel list, so
+    // it is left out). A lower bound with room for the stand-in's jitter on a loaded machine (a post is stamped when
+    // its handler runs, up to 0.4 s late here), never an upper one; unpaced, the five arrive within milliseconds.
+    #expect(busy[5].receivedAt.timeIntervalSince(busy[1].receivedAt) >= 1.2)
     let lastBusy = try #require(busy.last)
     #expect(quiet.receivedAt < lastBusy.receivedAt, "the other channel's post did not wait behind the busy one's")
     #expect(receipts(recorder).values.allSatisfy { $0.status == .sent })
