@@ -158,6 +158,10 @@ public final class MQTTClient: @unchecked Sendable {
     /// Publishes not yet acknowledged by the broker: queued plus in flight.
     public var pendingPublishes: Int { publishMailbox.pending }
 
+    /// PUBACKs that said "no matching subscribers" to a publish that needs one, probes of a held topic included: a
+    /// count that only grows while a topic waits for its subscriber.
+    public var noSubscriberAnswers: Int { publishMailbox.noSubscriberAnswers }
+
     /// Waits until connected and subscribed; throws after `timeout` seconds.
     public func waitUntilConnected(timeout: Double) async throws {
         let deadline = monotonicSeconds() + timeout

@@ -306,6 +306,7 @@ final class MQTTLoop: @unchecked Sendable {
 
     /// The broker took a publish that needs a subscriber but had none for it.
     func noSubscriber(_ publish: MQTTPublish, wasProbe: Bool) {
+        mailbox.answeredNoSubscriber()
         if waitingForSubscriber.noSubscriber(publish, wasProbe: wasProbe, now: monotonicSeconds()) {
             logger.warning("no subscriber for a topic whose messages need one; holding them and probing with backoff", metadata: [
                 "topic": "\(publish.topic)",

@@ -13,6 +13,7 @@ final class MQTTMailbox: Sendable {
         var wakePending = false
         var connected = false
         var stopDeadline: Double?
+        var noSubscriberAnswers = 0
     }
     private let state = Mutex(State())
 
@@ -84,6 +85,13 @@ final class MQTTMailbox: Sendable {
         guard count > 0 else { return }
         state.withLock { $0.handedOver -= count }
     }
+
+    /// Loop thread: the broker answered a publish with "no matching subscribers".
+    func answeredNoSubscriber() {
+        state.withLock { $0.noSubscriberAnswers += 1 }
+    }
+
+    var noSubscriberAnswers: Int { state.withLock { $0.noSubscriberAnswers } }
 
     var pending: Int {
         state.withLock { $0.queue.count - $0.head + $0.handedOver }

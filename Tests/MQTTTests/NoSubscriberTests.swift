@@ -17,7 +17,8 @@ import TestSupport
         publisher.publish(MQTTPublish(topic: "dispatch/webhook/acme", payload: Data("needed".utf8), token: 1, needsSubscriber: true))
         publisher.publish(MQTTPublish(topic: "rejected/acme", payload: Data("optional".utf8), token: 2))
         #expect(await eventually { outbox.tokens == [2] })
-        try await Task.sleep(nanoseconds: 1_200_000_000)
+        // The held one is probed again (0.5 s later) and refused again: by then it would have been reported if it were.
+        #expect(await eventually { publisher.noSubscriberAnswers >= 2 })
         #expect(outbox.tokens == [2], "no subscriber yet: not reported delivered")
         #expect(publisher.pendingPublishes == 1)
 
@@ -41,7 +42,8 @@ import TestSupport
         publisher.publish((0..<count).map {
             MQTTPublish(topic: "dispatch/slack/acme", payload: Data("\($0)".utf8), token: Int64($0), needsSubscriber: true)
         })
-        try await Task.sleep(nanoseconds: 1_500_000_000)
+        // Refused, and probed again: refusals are handled in order on the loop thread, so none was reported delivered.
+        #expect(await eventually { publisher.noSubscriberAnswers >= 2 })
         #expect(outbox.tokens.isEmpty)
         #expect(publisher.pendingPublishes == count)
 
@@ -61,7 +63,7 @@ import TestSupport
         let publisher = try makeClient(broker, id: "needs-stop", sink: outbox)
         try await publisher.waitUntilConnected(timeout: 5)
         publisher.publish(MQTTPublish(topic: "dispatch/sms/acme", payload: Data("later".utf8), token: 9, needsSubscriber: true))
-        try await Task.sleep(nanoseconds: 300_000_000)
+        #expect(await eventually { publisher.noSubscriberAnswers >= 1 }, "refused: it waits for a subscriber")
         let started = Date()
         publisher.shutdown(timeout: 5)
         #expect(Date().timeIntervalSince(started) < 2, "the waiting publish stays with the caller (its outbox) instead")
@@ -86,7 +88,9 @@ import TestSupport
     let dashboard = try makeClient(broker, id: "retain-sub", subscriptions: ["alerting/alerts/#"], sink: inbox)
     defer { dashboard.shutdown(timeout: 2) }
     try await dashboard.waitUntilConnected(timeout: 5)
-    #expect(await eventually { inbox.messages.count >= 1 })
-    try await Task.sleep(nanoseconds: 300_000_000)
-    #expect(inbox.messages.map(\.topic) == ["alerting/alerts/acme/a2"], "a1's retained state is gone, a2's is still there")
+    // A barrier: the broker hands a new subscriber the retained messages before anything published after it subscribed.
+    publisher.publish(MQTTPublish(topic: "alerting/alerts/acme/marker", payload: Data("marker".utf8), token: 4))
+    #expect(await eventually { inbox.messages.contains { $0.topic == "alerting/alerts/acme/marker" } })
+    #expect(inbox.messages.map(\.topic) == ["alerting/alerts/acme/a2", "alerting/alerts/acme/marker"],
+            "a1's retained state is gone, a2's is still there")
 }

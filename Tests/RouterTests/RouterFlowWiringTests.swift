@@ -44,7 +44,6 @@ private func dispatches(_ recorder: BusRecorder) -> [(topic: String, request: Di
 
 @Test(.timeLimit(.minutes(2)))
 func routerFlowOverTheBus() async throws {
-    setenv("ROUTER_FLOW_TEST_SECRET", "flow-secret", 1)
     let directory = temporaryDirectory("router-flow")
     let broker = try MosquittoBroker()
     let config = try TestConfig.write(flowConfig, in: directory)
@@ -52,7 +51,10 @@ func routerFlowOverTheBus() async throws {
     let publisher = try BusPublisher(broker: broker)
     let router = InProcessService(runtime: try RouterService.makeRuntime(
         options: try InProcessService.options(config: config, dataDir: directory.appendingPathComponent("router"), broker: broker))) {
-        try await RouterService.run($0, installSignalHandlers: false)
+        // The secret through the router's environment, not setenv: changing the process's environment while other
+        // tests start child processes (Foundation's Process copies it) can crash the test process.
+        try await RouterService.run($0, environment: ProcessInfo.processInfo.environment.merging(["ROUTER_FLOW_TEST_SECRET": "flow-secret"]) { $1 },
+                                  installSignalHandlers: false)
     }
     try await router.waitUntilConnected()
     let created = Date()
