@@ -202,7 +202,7 @@ let package = Package(
         ]),
         .testTarget(name: "SMSWhatsAppGatewayTests", dependencies: ["SMSWhatsAppGateway", "GatewayKit", "ServiceKit", "Config", "Contracts", "Store", "TestSupport"]),
         .testTarget(name: "SlackGatewayTests", dependencies: ["SlackGateway", "GatewayKit", "ServiceKit", "Config", "Contracts", "Store", "HTTPClient", "TestSupport"]),
-        .testTarget(name: "EmailGatewayTests", dependencies: ["EmailGateway", "GatewayKit", "ServiceKit", "Contracts", "Store", "TestSupport"]),
+        .testTarget(name: "EmailGatewayTests", dependencies: ["EmailGateway", "GatewayKit", "ServiceKit", "Contracts", "Store", "Harness", "TestSupport"]),
         .testTarget(name: "GatewayKitTests", dependencies: ["GatewayKit", "Contracts", "Store", "TestSupport"]),
         .testTarget(name: "DirectoryTests", dependencies: ["Directory", "Config", "Contracts"]),
         .testTarget(name: "EscalatorTests", dependencies: ["Escalator", "ServiceKit", "Config", "Contracts", "Store", "TestSupport",

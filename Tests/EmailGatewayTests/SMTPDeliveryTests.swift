@@ -4,6 +4,7 @@ import Contracts
 import EmailGateway
 import Foundation
 import GatewayKit
+import Harness
 import Store
 import Testing
 import TestSupport
@@ -131,7 +132,10 @@ import TestSupport
     @Test(.timeLimit(.minutes(2)))
     func aServerThatIsDownIsTriedAgainFromTheTable() async throws {
         let directory = temporaryDirectory("email-down")
-        let port = MosquittoBroker.freePort()
+        // Held until the server starts: nothing else listens on it meanwhile, and the first attempt is refused.
+        let reservation = try #require(LocalPorts.reserve())
+        defer { reservation.release() }
+        let port = reservation.port
         let broker = try MosquittoBroker()
         let smtpURL = "smtp://127.0.0.1:\(port)"
         let config = try TestConfig.write("""
@@ -161,6 +165,7 @@ import TestSupport
             try await Task.sleep(nanoseconds: 20_000_000)
         }
         let smtp = try await offThePool { try SMTPRecorder(directory: directory.appendingPathComponent("smtp"), port: port) }
+        reservation.release()
         try await receipts.wait(timeout: 30, "the sent receipt") { messages in
             messages.flatMap { (try? Envelope<DeliveryReceipts>.decode($0.payload).data.receipts) ?? [] }
                 .contains { $0.dispatchId == "d-down" && $0.status == .sent }

@@ -18,6 +18,47 @@ public enum LocalPorts {
         return probe()
     }
 
+    /// A port held bound (SO_REUSEADDR) but not listening: no `bind(0)` of any process gets it meanwhile, a connection
+    /// to it is refused, and a server that binds it with SO_REUSEADDR (asyncio's, aiosmtpd's) may take it over before
+    /// `release()`. For a test that starts its server later on a port its client already knows.
+    public final class Reservation: @unchecked Sendable {
+        public let port: Int
+        private var fd: Int32
+
+        init(port: Int, fd: Int32) {
+            self.port = port
+            self.fd = fd
+        }
+
+        public func release() {
+            if fd >= 0 { close(fd) }
+            fd = -1
+        }
+
+        deinit { release() }
+    }
+
+    public static func reserve() -> Reservation? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = loopback(port: 0)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        guard bound == 0, withUnsafeMutablePointer(to: &address, {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }) == 0 else {
+            close(fd)
+            return nil
+        }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        handedOut.withLock { _ = $0.insert(port) }
+        return Reservation(port: port, fd: fd)
+    }
+
     private static func probe() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return 0 }
