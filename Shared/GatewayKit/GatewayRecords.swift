@@ -102,6 +102,12 @@ public enum GatewayRecords {
         try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM deliveries WHERE dispatch_id = ?"), arguments: [dispatchId])
     }
 
+    /// A job from a row of `rowid, dispatch_id, tenant, body, attempts`.
+    private static func job(_ row: Row, scheduled: Bool) throws -> GatewayJob {
+        GatewayJob(seq: row["rowid"], dispatchId: row["dispatch_id"], tenant: row["tenant"], dispatch: try dispatch(fromBody: row["body"]),
+                   attempts: row["attempts"], scheduled: scheduled)
+    }
+
     /// Fresh jobs (never tried, or tried before this table had `not_before`) not finished yet from rowid `from` on,
     /// oldest first: what a crash or shutdown left undone, and what did not fit in memory. Urgent ones are not among
     /// them: they are stored scheduled (`insert`).
@@ -110,10 +116,7 @@ public enum GatewayRecords {
             SELECT rowid, dispatch_id, tenant, body, attempts FROM deliveries
             WHERE status = 'pending' AND not_before = 0 AND rowid >= ? ORDER BY rowid LIMIT ?
             """), arguments: [seq, limit])
-            .map { row in
-                GatewayJob(seq: row["rowid"], dispatchId: row["dispatch_id"], tenant: row["tenant"],
-                           dispatch: try dispatch(fromBody: row["body"]), attempts: row["attempts"])
-            }
+            .map { try job($0, scheduled: false) }
     }
 
     /// Where the retry scheduler has read up to: (`not_before`, rowid) of the last row it handed on.
@@ -136,9 +139,7 @@ public enum GatewayRecords {
             ORDER BY not_before, rowid LIMIT ?
             """), arguments: [now, cursor.notBefore, cursor.seq, limit])
             .map { row in
-                (GatewayJob(seq: row["rowid"], dispatchId: row["dispatch_id"], tenant: row["tenant"],
-                            dispatch: try dispatch(fromBody: row["body"]), attempts: row["attempts"], scheduled: true),
-                 row["not_before"])
+                (try job(row, scheduled: true), row["not_before"])
             }
     }
 
@@ -150,10 +151,7 @@ public enum GatewayRecords {
             SELECT rowid, dispatch_id, tenant, body, attempts FROM deliveries
             WHERE rowid IN (\(placeholders)) AND status = 'pending' AND not_before > 0 ORDER BY rowid
             """, arguments: StatementArguments(seqs))
-            .map { row in
-                GatewayJob(seq: row["rowid"], dispatchId: row["dispatch_id"], tenant: row["tenant"],
-                           dispatch: try dispatch(fromBody: row["body"]), attempts: row["attempts"], scheduled: true)
-            }
+            .map { try job($0, scheduled: true) }
     }
 
     /// When the next scheduled job after `cursor` is due; nil when none waits.
